@@ -1,0 +1,77 @@
+package dev.studio.operator;
+
+import dev.studio.operator.status.EventRecorder;
+import dev.studio.operator.studio.StudioDeploymentReconciler;
+import dev.studio.operator.workerpool.WorkerPoolReconciler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+
+/**
+ * The operator: every controller registered on one JOSDK {@link Operator}. Built the same way by
+ * {@link OperatorMain} and by the tests, so tests exercise exactly what runs in a cluster.
+ *
+ * <p>Children are written with create and update (optimistic locking on resourceVersion), not
+ * server-side apply: the fabric8 mock server the tests run on cannot apply, and the update path
+ * with JOSDK's generic matcher ignores fields the API server defaults, so a steady state writes
+ * nothing. See README, "Apply mode".
+ */
+public final class StudioOperator implements AutoCloseable {
+  private final Operator operator;
+
+  public StudioOperator(KubernetesClient client, OperatorConfig config, MeterRegistry registry) {
+    var events = new EventRecorder(client, config.identity());
+    var gatewayApi = new GatewayApi(client);
+    operator =
+        new Operator(
+            overrider -> {
+              overrider
+                  .withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+                  .withConcurrentReconciliationThreads(config.reconcileThreads())
+                  .withReconciliationTerminationTimeout(Duration.ofSeconds(10));
+              if (config.leaderElection()) {
+                overrider.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(config.leaseName(), config.leaseNamespace(), config.identity()));
+              }
+            });
+    operator.register(
+        new StudioDeploymentReconciler(config.images(), gatewayApi, events),
+        overrides -> configure(overrides, config));
+    operator.register(new WorkerPoolReconciler(config.images(), events), overrides -> configure(overrides, config));
+  }
+
+  private static <R extends HasMetadata> void configure(ControllerConfigurationOverrider<R> overrides, OperatorConfig config) {
+    if (config.watchNamespaces().isEmpty()) {
+      overrides.watchingAllNamespaces();
+    } else {
+      overrides.settingNamespaces(config.watchNamespaces());
+    }
+    // Failures the API server reports (conflicts, timeouts) are retried 1 s, 2 s, 4 s ... up to
+    // 5 min apart, for as long as they last.
+    overrides.withRetry(
+        new GenericRetry().setInitialInterval(1000).setIntervalMultiplier(2).setMaxInterval(Duration.ofMinutes(5).toMillis()).withoutMaxAttempts());
+  }
+
+  public void start() {
+    operator.start();
+  }
+
+  public boolean ready() {
+    return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}

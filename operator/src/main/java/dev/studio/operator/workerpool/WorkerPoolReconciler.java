@@ -1,0 +1,151 @@
+package dev.studio.operator.workerpool;
+
+import dev.studio.crd.v1alpha1.Condition;
+import dev.studio.crd.v1alpha1.StudioDeployment;
+import dev.studio.crd.v1alpha1.WorkerPool;
+import dev.studio.crd.v1alpha1.WorkerPoolStatus;
+import dev.studio.operator.Images;
+import dev.studio.operator.manifest.Labels;
+import dev.studio.operator.status.Backoff;
+import dev.studio.operator.status.Conditions;
+import dev.studio.operator.status.DeploymentState;
+import dev.studio.operator.status.EventRecorder;
+import dev.studio.operator.status.Readiness;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reconciles a WorkerPool into a worker Deployment for its queues. The pool takes image,
+ * datastores and secrets from the StudioDeployment it names; a change there rolls the pool too.
+ */
+@ControllerConfiguration(name = WorkerPoolReconciler.NAME)
+@Workflow(explicitInvocation = true, dependents = @Dependent(name = "pool", type = PoolDeployment.class))
+public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
+  public static final String NAME = "workerpool";
+  public static final String REASON_STUDIO_NOT_FOUND = "StudioNotFound";
+  private static final String BY_STUDIO = "by-studio";
+
+  private final Images images;
+  private final EventRecorder events;
+
+  public WorkerPoolReconciler(Images images, EventRecorder events) {
+    this.images = images;
+    this.events = events;
+  }
+
+  @Override
+  public List<EventSource<?, WorkerPool>> prepareEventSources(EventSourceContext<WorkerPool> context) {
+    // A change to a StudioDeployment reaches every pool that names it.
+    context.getPrimaryCache().addIndexer(BY_STUDIO, pool -> List.of(studioKey(pool.getMetadata().getNamespace(), pool.getSpec().studioRef().name())));
+    var studios =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(StudioDeployment.class, WorkerPool.class)
+                .withName("studios")
+                .withPrimaryToSecondaryMapper(
+                    (WorkerPool pool) -> Set.of(new ResourceID(pool.getSpec().studioRef().name(), pool.getMetadata().getNamespace())))
+                .withSecondaryToPrimaryMapper(
+                    studio ->
+                        context.getPrimaryCache()
+                            .byIndex(BY_STUDIO, studioKey(studio.getMetadata().getNamespace(), studio.getMetadata().getName()))
+                            .stream()
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    return List.of(studios);
+  }
+
+  @Override
+  public UpdateControl<WorkerPool> reconcile(WorkerPool pool, Context<WorkerPool> context) {
+    Instant now = Instant.now();
+    var studio = context.getSecondaryResource(StudioDeployment.class);
+    if (studio.isEmpty()) {
+      String message =
+          "StudioDeployment " + pool.getSpec().studioRef().name() + " (spec.studioRef) does not exist in namespace "
+              + pool.getMetadata().getNamespace();
+      return blocked(pool, message, now);
+    }
+
+    var workflow = context.managedWorkflowAndDependentResourceContext();
+    workflow.put(StudioDeployment.class, studio.get());
+    workflow.put(Images.class, images);
+    workflow.reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
+
+    var deployment =
+        context.getSecondaryResources(Deployment.class).stream()
+            .filter(d -> d.getMetadata().getName().equals(PoolManifests.deploymentName(pool)))
+            .findFirst();
+    var state =
+        deployment.map(DeploymentState::of)
+            .orElse(DeploymentState.missing(PoolManifests.deploymentName(pool), PoolManifests.replicas(pool.getSpec())));
+    long generation = generation(pool);
+    var previous = pool.getStatus();
+    var status =
+        new WorkerPoolStatus(
+            generation,
+            Conditions.settle(previousConditions(pool), Readiness.of(List.of(state)), generation, now),
+            deployment.map(d -> d.getStatus() == null || d.getStatus().getReplicas() == null ? 0 : d.getStatus().getReplicas()).orElse(0),
+            state.ready(),
+            Labels.asSelectorString(PoolManifests.selector(pool)),
+            previous == null ? null : previous.queueDepth());
+    return writeIfChanged(pool, status);
+  }
+
+  private UpdateControl<WorkerPool> blocked(WorkerPool pool, String message, Instant now) {
+    var previous = pool.getStatus();
+    var previousReady = previous == null ? java.util.Optional.<Condition>empty() : previous.condition(Condition.READY);
+    if (previousReady.map(c -> !REASON_STUDIO_NOT_FOUND.equals(c.reason())).orElse(true)) {
+      events.warning(pool, REASON_STUDIO_NOT_FOUND, message);
+    }
+    Instant stuckSince =
+        previousReady
+            .filter(c -> REASON_STUDIO_NOT_FOUND.equals(c.reason()) && c.lastTransitionTime() != null)
+            .map(c -> Instant.parse(c.lastTransitionTime()))
+            .orElse(now);
+    long generation = generation(pool);
+    var status =
+        new WorkerPoolStatus(
+            generation,
+            Conditions.settle(previousConditions(pool), Readiness.blocked(REASON_STUDIO_NOT_FOUND, message), generation, now),
+            previous == null ? 0 : previous.replicas(),
+            previous == null ? 0 : previous.readyReplicas(),
+            Labels.asSelectorString(PoolManifests.selector(pool)),
+            previous == null ? null : previous.queueDepth());
+    return writeIfChanged(pool, status).rescheduleAfter(Backoff.after(stuckSince, now));
+  }
+
+  private static UpdateControl<WorkerPool> writeIfChanged(WorkerPool pool, WorkerPoolStatus status) {
+    if (Objects.equals(pool.getStatus(), status)) {
+      return UpdateControl.noUpdate();
+    }
+    pool.setStatus(status);
+    return UpdateControl.patchStatus(pool);
+  }
+
+  private static List<Condition> previousConditions(WorkerPool pool) {
+    return pool.getStatus() == null ? List.of() : pool.getStatus().conditions();
+  }
+
+  private static long generation(WorkerPool pool) {
+    return pool.getMetadata().getGeneration() == null ? 0 : pool.getMetadata().getGeneration();
+  }
+
+  private static String studioKey(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+}
