@@ -1,0 +1,167 @@
+package dev.studio.runtime;
+
+import dev.studio.runtime.datastore.PostgresUrl;
+import dev.studio.runtime.dispatch.Lane;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The runtime's settings (DESIGN §3), read once from the environment at start-up. A missing or
+ * malformed setting throws {@link InvalidSetting} with one line naming the variable; secrets are
+ * {@link Secret}s, which never print.
+ */
+public record RuntimeConfig(
+    Role role,
+    Set<Lane> listenQueues,
+    int maxConcurrentRuns,
+    int httpPort,
+    PostgresUrl database,
+    String redisUrl,
+    List<String> natsServers,
+    Optional<ObjectStore> objectStore,
+    String publicUrl,
+    String instance,
+    Secret encryptionKey,
+    Secret jwtSecret,
+    Secret adminToken,
+    Model model,
+    Sandboxes sandboxes,
+    String podName,
+    Optional<String> podNamespace,
+    Duration shutdownGrace) {
+
+  /** An S3-compatible object store. */
+  public record ObjectStore(
+      String endpoint, String bucket, String region, String accessKeyId, Secret secretAccessKey, boolean forcePathStyle) {}
+
+  /** The model provider runs call. */
+  public record Model(Provider provider, Optional<String> name, Optional<Secret> apiKey, Optional<String> baseUrl) {
+    public enum Provider {
+      anthropic,
+      openai,
+      dev
+    }
+  }
+
+  /** Where sandboxes run: pods through SandboxClaims, or daemon processes on this machine. */
+  public record Sandboxes(Provider provider, Optional<String> previewDomain, Optional<String> studioDeployment) {
+    public enum Provider {
+      kubernetes,
+      local
+    }
+  }
+
+  public static RuntimeConfig fromEnv(Map<String, String> env) {
+    var settings = new Settings(env);
+    Role role = settings.choice("STUDIO_ROLE", Role.class, Role.all);
+    return new RuntimeConfig(
+        role,
+        listenQueues(settings),
+        settings.integer("STUDIO_MAX_CONCURRENT_RUNS", 5, 1, 1000),
+        settings.integer("STUDIO_HTTP_PORT", 8080, 0, 65535),
+        PostgresUrl.parse("DATABASE_URL", settings.required("DATABASE_URL", "postgres://user:password@host:5432/db")),
+        redisUrl(settings),
+        natsServers(settings),
+        objectStore(settings),
+        publicUrl(settings),
+        settings.optional("STUDIO_INSTANCE").orElse("default"),
+        settings.secret("STUDIO_ENCRYPTION_KEY", "the vault's key, 32 bytes in base64"),
+        settings.secret("STUDIO_JWT_SECRET", "the secret signing session tokens"),
+        settings.secret("STUDIO_ADMIN_TOKEN", "the bootstrap admin token"),
+        model(settings),
+        new Sandboxes(
+            settings.choice("SANDBOX_PROVIDER", Sandboxes.Provider.class, Sandboxes.Provider.local),
+            settings.optional("SANDBOX_PREVIEW_DOMAIN"),
+            settings.optional("STUDIO_DEPLOYMENT")),
+        settings.optional("POD_NAME").orElseGet(RuntimeConfig::hostname),
+        settings.optional("POD_NAMESPACE"),
+        Duration.ofSeconds(settings.integer("SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)));
+  }
+
+  private static Set<Lane> listenQueues(Settings settings) {
+    var names = settings.optional("STUDIO_LISTEN_QUEUES").map(v -> v.split(",")).orElse(new String[0]);
+    var lanes = EnumSet.noneOf(Lane.class);
+    for (String name : names) {
+      if (name.isBlank()) {
+        continue;
+      }
+      lanes.add(Lane.named(name.trim()).orElseThrow(() -> new InvalidSetting(
+          "STUDIO_LISTEN_QUEUES has an unknown queue '" + name.trim() + "'; queues are " + Arrays.toString(Lane.values()))));
+    }
+    return lanes.isEmpty() ? EnumSet.allOf(Lane.class) : lanes;
+  }
+
+  private static String redisUrl(Settings settings) {
+    String url = settings.required("REDIS_URL", "redis://host:6379 or rediss://...");
+    if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+      throw new InvalidSetting("REDIS_URL must start with redis:// or rediss://");
+    }
+    return url;
+  }
+
+  private static List<String> natsServers(Settings settings) {
+    String url = settings.required("NATS_URL", "nats://host:4222, or a comma list for a cluster");
+    List<String> servers = Arrays.stream(url.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    for (String server : servers) {
+      if (!server.startsWith("nats://") && !server.startsWith("tls://")) {
+        throw new InvalidSetting("NATS_URL must list nats:// (or tls://) URLs, separated by commas");
+      }
+    }
+    return servers;
+  }
+
+  private static Optional<ObjectStore> objectStore(Settings settings) {
+    var endpoint = settings.optional("S3_ENDPOINT");
+    var bucket = settings.optional("S3_BUCKET");
+    if (endpoint.isEmpty() && bucket.isEmpty()) {
+      return Optional.empty();
+    }
+    String url = settings.required("S3_ENDPOINT", "the object store's URL (S3_BUCKET is set)");
+    if (!url.startsWith("http://") && !url.startsWith("https://")) {
+      throw new InvalidSetting("S3_ENDPOINT must be an http:// or https:// URL, got '" + url + "'");
+    }
+    return Optional.of(new ObjectStore(
+        url,
+        settings.required("S3_BUCKET", "the bucket (S3_ENDPOINT is set)"),
+        settings.optional("S3_REGION").orElse("us-east-1"),
+        settings.required("S3_ACCESS_KEY_ID", "the object store's access key id"),
+        settings.secret("S3_SECRET_ACCESS_KEY", "the object store's secret access key"),
+        settings.bool("S3_FORCE_PATH_STYLE", true)));
+  }
+
+  private static String publicUrl(Settings settings) {
+    String url = settings.optional("STUDIO_PUBLIC_URL").orElse("http://localhost:" + settings.integer("STUDIO_HTTP_PORT", 8080, 0, 65535));
+    if (!url.startsWith("http://") && !url.startsWith("https://")) {
+      throw new InvalidSetting("STUDIO_PUBLIC_URL must be an http:// or https:// URL, got '" + url + "'");
+    }
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  private static Model model(Settings settings) {
+    var apiKey = settings.optionalSecret("LLM_API_KEY");
+    var provider = settings.optional("LLM_PROVIDER").isPresent()
+        ? settings.choice("LLM_PROVIDER", Model.Provider.class, Model.Provider.dev)
+        : apiKey.isPresent() ? null : Model.Provider.dev;
+    if (provider == null) {
+      throw new InvalidSetting("LLM_PROVIDER is required when LLM_API_KEY is set: anthropic or openai");
+    }
+    if (provider == Model.Provider.anthropic && apiKey.isEmpty()) {
+      throw new InvalidSetting("LLM_API_KEY is required with LLM_PROVIDER=anthropic");
+    }
+    var baseUrl = settings.optional("LLM_BASE_URL");
+    if (baseUrl.isPresent() && !baseUrl.get().startsWith("http://") && !baseUrl.get().startsWith("https://")) {
+      throw new InvalidSetting("LLM_BASE_URL must be an http:// or https:// URL, got '" + baseUrl.get() + "'");
+    }
+    return new Model(provider, settings.optional("LLM_MODEL"), apiKey, baseUrl);
+  }
+
+  private static String hostname() {
+    String host = System.getenv("HOSTNAME");
+    return host != null ? host : "studio-" + ProcessHandle.current().pid();
+  }
+}
