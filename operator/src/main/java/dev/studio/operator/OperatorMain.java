@@ -29,7 +29,11 @@ public final class OperatorMain {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
 
-    var client = new KubernetesClientBuilder().build();
+    var client = new KubernetesClientBuilder()
+        .editOrNewConfig()
+        .withUserAgent(StudioOperator.USER_AGENT + "/" + config.images().version())
+        .endConfig()
+        .build();
     var operator = new StudioOperator(client, config, registry);
     var http = new OperatorHttpServer(config.httpPort(), registry, operator::ready);
     Runtime.getRuntime()

@@ -23,9 +23,23 @@ import java.time.Duration;
  * nothing. See README, "Apply mode".
  */
 public final class StudioOperator implements AutoCloseable {
+  /** The User-Agent of the operator's requests to the API server (audit logs show it). */
+  public static final String USER_AGENT = "studio-operator";
+  static final Duration LEASE_DURATION = Duration.ofSeconds(15);
+  static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);
+  static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
+
   private final Operator operator;
 
   public StudioOperator(KubernetesClient client, OperatorConfig config, MeterRegistry registry) {
+    this(client, config, registry, true);
+  }
+
+  /**
+   * @param exitOnLostLeadership stop the JVM when this replica loses the lease (what a pod must
+   *     do, so that it restarts as a stand-by); tests that start and stop operators turn it off
+   */
+  StudioOperator(KubernetesClient client, OperatorConfig config, MeterRegistry registry, boolean exitOnLostLeadership) {
     var events = new EventRecorder(client, config.identity());
     var gatewayApi = new GatewayApi(client);
     operator =
@@ -40,8 +54,9 @@ public final class StudioOperator implements AutoCloseable {
                   .withConcurrentReconciliationThreads(config.reconcileThreads())
                   .withReconciliationTerminationTimeout(Duration.ofSeconds(10));
               if (config.leaderElection()) {
-                overrider.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(config.leaseName(), config.leaseNamespace(), config.identity()));
+                overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
+                    config.leaseName(), config.leaseNamespace(), LEASE_DURATION, RENEW_DEADLINE, RETRY_PERIOD,
+                    config.identity(), null, exitOnLostLeadership));
               }
             });
     operator.register(

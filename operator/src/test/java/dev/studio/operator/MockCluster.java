@@ -22,7 +22,8 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -53,11 +54,20 @@ public final class MockCluster implements AutoCloseable {
   public final KubernetesClient client;
   private final List<Watch> watches = new ArrayList<>();
   private final List<StudioOperator> operators = new ArrayList<>();
+  private final List<KubernetesClient> operatorClients = new ArrayList<>();
 
   private MockCluster(boolean gatewayApi) {
-    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+    var responses = new HashMap<io.fabric8.mockwebserver.ServerRequest, java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
+    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
+        new KubernetesMixedDispatcher(responses), false);
     server.init();
+    // JOSDK asks, before leader election, whether it may use Leases; a real API server answers from
+    // RBAC (the chart's Role grants get, create, update); the mock server cannot, so we answer.
+    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().addNewResourceRule()
+            .withApiGroups("coordination.k8s.io").withResources("leases").withVerbs("get", "create", "update", "patch")
+            .endResourceRule().withIncomplete(false).endStatus().build())
+        .always();
     client = server.createClient();
     for (String plural : List.of("deployments")) {
       server.expectCustomResource(new CustomResourceDefinitionContext.Builder().withGroup("apps").withVersion("v1")
@@ -93,8 +103,14 @@ public final class MockCluster implements AutoCloseable {
     return startOperator(operatorConfig());
   }
 
+  /**
+   * Starts the operator with a client of its own, whose requests carry the operator's User-Agent
+   * (as in production), so tests can tell them from the test's own.
+   */
   public StudioOperator startOperator(OperatorConfig config) {
-    var operator = new StudioOperator(client, config, new SimpleMeterRegistry());
+    var operatorClient = server.createClient(b -> b.editOrNewConfig().withUserAgent(StudioOperator.USER_AGENT + "/test").endConfig());
+    operatorClients.add(operatorClient);
+    var operator = new StudioOperator(operatorClient, config, new SimpleMeterRegistry(), false);
     operator.start();
     operators.add(operator);
     return operator;
@@ -160,6 +176,16 @@ public final class MockCluster implements AutoCloseable {
     return requests;
   }
 
+  /** The requests the operator made (by its User-Agent). */
+  public static List<RecordedRequest> byOperator(List<RecordedRequest> requests) {
+    return requests.stream()
+        .filter(r -> {
+          String agent = r.getHeader("User-Agent");
+          return agent != null && agent.startsWith(StudioOperator.USER_AGENT);
+        })
+        .toList();
+  }
+
   /** Requests that change something: anything but reads and watches. */
   public static List<String> writes(List<RecordedRequest> requests) {
     return requests.stream()
@@ -213,6 +239,7 @@ public final class MockCluster implements AutoCloseable {
   @Override
   public void close() {
     operators.forEach(StudioOperator::close);
+    operatorClients.forEach(KubernetesClient::close);
     watches.forEach(Watch::close);
     client.close();
     server.destroy();
