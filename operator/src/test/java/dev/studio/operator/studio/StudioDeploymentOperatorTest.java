@@ -360,6 +360,63 @@ class StudioDeploymentOperatorTest {
     assertThat(writes).containsExactly("PATCH /apis/apps/v1/namespaces/team/deployments/acme-web");
   }
 
+  @Test
+  void withTheGatewayApiInstalledAFrontDoorRouteIsCreated() {
+    cluster.close();
+    cluster = MockCluster.withGatewayApi();
+    client = cluster.client;
+    cluster.startOperator();
+    Fixtures.datastoreSecrets().forEach(s -> client.resource(s).create());
+    client.resource(withGateway(Fixtures.studio("acme"))).create();
+    var route = await().atMost(WAIT).until(
+        () -> client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class).inNamespace(NAMESPACE).withName("acme").get(),
+        r -> r != null);
+    assertThat(route.getSpec().getHostnames()).containsExactly("acme.example.com");
+    assertThat(route.getSpec().getParentRefs().get(0).getName()).isEqualTo("public");
+    assertThat(route.getSpec().getRules().get(0).getBackendRefs().get(0).getName()).isEqualTo("acme-web");
+    assertThat(route.getSpec().getRules().get(0).getBackendRefs().get(0).getPort()).isEqualTo(80);
+    markAllReady("acme");
+    var ready = awaitReady("acme");
+    assertThat(ready.getStatus().condition("FrontDoorRoute").orElseThrow().status()).isEqualTo("True");
+  }
+
+  @Test
+  void withoutTheGatewayApiAConditionSaysWhyThereIsNoRoute() {
+    Fixtures.datastoreSecrets().forEach(s -> client.resource(s).create());
+    client.resource(withGateway(Fixtures.studio("acme"))).create();
+    markAllReady("acme");
+    var ready = awaitReady("acme");
+    var frontDoor = ready.getStatus().condition("FrontDoorRoute").orElseThrow();
+    assertThat(frontDoor.status()).isEqualTo("False");
+    assertThat(frontDoor.reason()).isEqualTo("GatewayAPINotInstalled");
+    assertThat(frontDoor.message()).contains("httproutes.gateway.networking.k8s.io").contains("acme-web");
+  }
+
+  @Test
+  void replicasElectALeaderThroughALease() {
+    cluster.close();
+    cluster = MockCluster.start();
+    client = cluster.client;
+    var base = MockCluster.operatorConfig();
+    cluster.startOperator(new dev.studio.operator.OperatorConfig(base.watchNamespaces(), true, "studio-operator-lock", "studio-system",
+        "replica-a", 0, base.images(), 2));
+    var lease = await().atMost(WAIT).until(
+        () -> client.leases().inNamespace("studio-system").withName("studio-operator-lock").get(), l -> l != null);
+    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("replica-a");
+    Fixtures.datastoreSecrets().forEach(s -> client.resource(s).create());
+    client.resource(Fixtures.studio("acme")).create();
+    awaitDeployment("acme-api");
+  }
+
+  private static StudioDeployment withGateway(StudioDeployment studio) {
+    var spec = studio.getSpec();
+    studio.setSpec(new StudioDeploymentSpec(spec.image(), spec.version(), spec.imagePullPolicy(), spec.imagePullSecrets(),
+        spec.publicUrl(), spec.web(), spec.api(), spec.worker(), spec.database(), spec.redis(), spec.nats(), spec.objectStore(),
+        spec.model(), spec.secrets(), new StudioDeploymentSpec.Gateway(new StudioDeploymentSpec.ParentRef("public", null, null)),
+        spec.sandbox(), spec.shutdownGraceSeconds()));
+    return studio;
+  }
+
   // --- helpers ---
 
   private void markAllReady(String name) {
