@@ -56,6 +56,11 @@ public final class MockCluster implements AutoCloseable {
   private final List<StudioOperator> operators = new ArrayList<>();
   private final List<KubernetesClient> operatorClients = new ArrayList<>();
 
+  static {
+    // The mock server logs every request at INFO; tests and benchmarks make thousands.
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+  }
+
   private MockCluster(boolean gatewayApi) {
     var responses = new HashMap<io.fabric8.mockwebserver.ServerRequest, java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
     server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
