@@ -92,29 +92,32 @@ server.on("upgrade", (req, socket) => {
         return;
       }
       if (parsed.opcode === 0x9) socket.write(frame(0xA, parsed.payload));
-      else if (parsed.opcode === 0x1 || parsed.opcode === 0x2) socket.write(frame(parsed.opcode, parsed.payload));
+      // Data frames, continuations included, go back as they came (a client may fragment a long message).
+      else if (parsed.opcode <= 0x2) socket.write(frame(parsed.opcode, parsed.payload, parsed.fin));
     }
   });
   socket.on("error", () => socket.destroy());
 });
 
-function frame(opcode, payload) {
+function frame(opcode, payload, fin = true) {
   const length = payload.length;
+  const first = (fin ? 0x80 : 0) | opcode;
   let header;
   if (length < 126) {
-    header = Buffer.from([0x80 | opcode, length]);
+    header = Buffer.from([first, length]);
   } else if (length < 65536) {
     header = Buffer.alloc(4);
-    header[0] = 0x80 | opcode; header[1] = 126; header.writeUInt16BE(length, 2);
+    header[0] = first; header[1] = 126; header.writeUInt16BE(length, 2);
   } else {
     header = Buffer.alloc(10);
-    header[0] = 0x80 | opcode; header[1] = 127; header.writeBigUInt64BE(BigInt(length), 2);
+    header[0] = first; header[1] = 127; header.writeBigUInt64BE(BigInt(length), 2);
   }
   return Buffer.concat([header, payload]);
 }
 
 function parseFrame(buffer) {
   if (buffer.length < 2) return null;
+  const fin = (buffer[0] & 0x80) !== 0;
   const opcode = buffer[0] & 0x0f;
   const masked = (buffer[1] & 0x80) !== 0;
   let length = buffer[1] & 0x7f;
@@ -133,7 +136,7 @@ function parseFrame(buffer) {
   if (masked) {
     for (let i = 0; i < payload.length; i++) payload[i] ^= buffer[maskOffset + (i % 4)];
   }
-  return { opcode, payload, length: offset + length };
+  return { fin, opcode, payload, length: offset + length };
 }
 
 server.listen(port, "127.0.0.1", () => console.log("fixture dev server listening on " + port));

@@ -33,6 +33,15 @@ final class AcceptEncoding {
         return known.isEmpty() ? null : known;
     }
 
+    /** Whether the browser's {@code Accept-Encoding} allows {@code coding} (identity always is). */
+    static boolean accepts(String fromClient, ContentCoding coding) {
+        if (coding == ContentCoding.IDENTITY) {
+            return true;
+        }
+        String allowed = forUpstream(fromClient);
+        return allowed != null && allowed.contains(coding.name().toLowerCase(Locale.ROOT));
+    }
+
     static String filter(String header) {
         StringJoiner kept = new StringJoiner(", ");
         for (String part : header.split(",")) {

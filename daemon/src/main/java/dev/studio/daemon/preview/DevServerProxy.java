@@ -142,8 +142,14 @@ final class DevServerProxy extends ProxyHandler.Reverse {
             ContentCoding.of(headers.get(HttpHeader.CONTENT_ENCODING)).ifPresent(coding -> {
                 // The body grows by the script: its length is no longer known up front, so it goes out chunked.
                 clientResponse.getHeaders().remove(HttpHeader.CONTENT_LENGTH);
+                // A dev server may compress even when not asked to: the browser then gets the page uncompressed.
+                ContentCoding toBrowser = AcceptEncoding.accepts(clientRequest.getHeaders().get(HttpHeader.ACCEPT_ENCODING), coding)
+                        ? coding : ContentCoding.IDENTITY;
+                if (toBrowser == ContentCoding.IDENTITY) {
+                    clientResponse.getHeaders().remove(HttpHeader.CONTENT_ENCODING);
+                }
                 if (hasBody(upstreamResponse.getStatus())) {
-                    rewrite = new HtmlRewrite(coding, scriptTag);
+                    rewrite = new HtmlRewrite(coding, toBrowser, scriptTag);
                 }
             });
         }

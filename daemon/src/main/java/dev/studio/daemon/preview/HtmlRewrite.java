@@ -3,15 +3,16 @@ package dev.studio.daemon.preview;
 import java.nio.ByteBuffer;
 
 /**
- * The rewrite of one HTML response body: decode its coding, inject the bootstrap script, encode it again.
+ * The rewrite of one HTML response body: decode the upstream coding, inject the bootstrap script, encode in the
+ * coding the browser gets (the same one, unless the browser did not accept it).
  * Each piece of upstream body goes in and whatever can already be sent comes out, so pages still stream.
  */
 final class HtmlRewrite {
     private final Collector collected = new Collector();
     private final StreamStage head;
 
-    HtmlRewrite(ContentCoding coding, byte[] snippet) {
-        this.head = coding.decoder(new HtmlInjector(snippet, coding.encoder(collected)));
+    HtmlRewrite(ContentCoding fromUpstream, ContentCoding toBrowser, byte[] snippet) {
+        this.head = fromUpstream.decoder(new HtmlInjector(snippet, toBrowser.encoder(collected)));
     }
 
     /** Pushes one piece of upstream body through; returns what can be sent now (possibly nothing). */

@@ -29,6 +29,8 @@ public final class FileService {
     /** Files larger than this are not read through the API (its JSON body would be huge). */
     public static final long MAX_READ_BYTES = 16L * 1024 * 1024;
 
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+
     private final WorkspaceRoot root;
     private final Consumer<FileChange> changes;
 
@@ -159,7 +161,8 @@ public final class FileService {
         }
         if (encoding.equals(FileContent.BASE64)) {
             try {
-                return Base64.getMimeDecoder().decode(content);
+                // Line breaks are tolerated (base64 tools wrap lines); anything else outside the alphabet is an error.
+                return Base64.getDecoder().decode(WHITESPACE.matcher(content).replaceAll(""));
             } catch (IllegalArgumentException e) {
                 throw DaemonException.invalidField("content", "is not valid base64");
             }

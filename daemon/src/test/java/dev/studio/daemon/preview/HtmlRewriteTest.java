@@ -31,6 +31,15 @@ class HtmlRewriteTest {
     }
 
     @Test
+    void gzipBodiesForABrowserThatDidNotAskForGzipAreSentPlain() throws IOException {
+        HtmlRewrite rewrite = new HtmlRewrite(ContentCoding.GZIP, ContentCoding.IDENTITY, TAG);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        append(out, rewrite.push(ByteBuffer.wrap(gzip(PAGE.getBytes(StandardCharsets.UTF_8)))));
+        append(out, rewrite.finish());
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(EXPECTED);
+    }
+
+    @Test
     void concatenatedGzipMembersDecodeAsOne() throws IOException {
         byte[] page = PAGE.getBytes(StandardCharsets.UTF_8);
         int half = page.length / 2;
@@ -50,7 +59,7 @@ class HtmlRewriteTest {
 
     @Test
     void identityBodiesAreRewrittenAsTheyStream() {
-        HtmlRewrite rewrite = new HtmlRewrite(ContentCoding.IDENTITY, TAG);
+        HtmlRewrite rewrite = new HtmlRewrite(ContentCoding.IDENTITY, ContentCoding.IDENTITY, TAG);
         ByteBuffer first = rewrite.push(ByteBuffer.wrap("<html><body><p>streamed</p>".getBytes(StandardCharsets.UTF_8)));
         // The first piece goes out before the rest arrives (all but a few bytes that could start </body>).
         assertThat(StandardCharsets.UTF_8.decode(first).toString()).startsWith("<html><body><p>str");
@@ -59,8 +68,15 @@ class HtmlRewriteTest {
         assertThat(StandardCharsets.UTF_8.decode(last).toString()).contains("bootstrap.js");
     }
 
+    @Test
+    void aCorruptBodyIsAnErrorNotSilentGarbage() {
+        HtmlRewrite rewrite = new HtmlRewrite(ContentCoding.GZIP, ContentCoding.GZIP, TAG);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rewrite.push(ByteBuffer.wrap("not gzip at all".getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOf(RuntimeException.class);
+    }
+
     private static byte[] rewrite(ContentCoding coding, byte[] body, int piece) {
-        HtmlRewrite rewrite = new HtmlRewrite(coding, TAG);
+        HtmlRewrite rewrite = new HtmlRewrite(coding, coding, TAG);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int at = 0; at < body.length; at += piece) {
             ByteBuffer chunk = ByteBuffer.allocateDirect(Math.min(piece, body.length - at));
