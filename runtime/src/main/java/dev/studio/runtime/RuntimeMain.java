@@ -3,9 +3,15 @@ package dev.studio.runtime;
 import java.nio.file.Path;
 
 /**
- * The runtime's entry point. {@code serve} (the default) runs the role STUDIO_ROLE says; {@code
- * export-web <dir>} copies the web app's files into a directory (the web tier's init container
- * does this, so nginx serves the files of the very same build).
+ * The runtime's entry point.
+ *
+ * <ul>
+ *   <li>{@code serve} (the default) runs the role STUDIO_ROLE says, configured by DESIGN §3's env;
+ *   <li>{@code dev} runs role {@code all} against this machine's PostgreSQL, Redis and NATS with
+ *       generated local keys ({@link LocalDev});
+ *   <li>{@code export-web <dir>} copies the web app's files into a directory (the web tier's init
+ *       container does this, so nginx serves the files of the very same build).
+ * </ul>
  */
 public final class RuntimeMain {
   private RuntimeMain() {}
@@ -13,7 +19,8 @@ public final class RuntimeMain {
   public static void main(String[] args) throws Exception {
     String command = args.length == 0 ? "serve" : args[0];
     switch (command) {
-      case "serve" -> serve();
+      case "serve" -> serve(System.getenv());
+      case "dev" -> dev();
       case "export-web" -> {
         if (args.length != 2) {
           fail("usage: export-web <directory>");
@@ -21,20 +28,38 @@ public final class RuntimeMain {
         int files = WebAssets.export(Path.of(args[1]));
         System.out.println("exported " + files + " web files to " + args[1]);
       }
-      default -> fail("unknown command '" + command + "'; commands: serve, export-web <directory>");
+      default -> fail("unknown command '" + command + "'; commands: serve, dev, export-web <directory>");
     }
   }
 
-  private static void serve() throws Exception {
+  private static StudioRuntime serve(java.util.Map<String, String> env) throws Exception {
     RuntimeConfig config;
     try {
-      config = RuntimeConfig.fromEnv(System.getenv());
+      config = RuntimeConfig.fromEnv(env);
+    } catch (InvalidSetting e) {
+      fail(e.getMessage());
+      return null;
+    }
+    var runtime = StudioRuntime.start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "shutdown"));
+    return runtime;
+  }
+
+  private static void dev() throws Exception {
+    java.util.Map<String, String> env;
+    try {
+      env = LocalDev.environment(System.getenv());
     } catch (InvalidSetting e) {
       fail(e.getMessage());
       return;
     }
-    var runtime = StudioRuntime.start(config);
-    Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "shutdown"));
+    var runtime = serve(env);
+    String url = "http://localhost:" + runtime.port();
+    System.out.println();
+    System.out.println("Studio is running at " + url + " (role all, " + runtime.config().model().provider() + " model). Try:");
+    System.out.println("  export STUDIO_TOKEN=$(cat " + LocalDev.DIR.resolve("admin-token").toAbsolutePath() + ")");
+    System.out.println("  curl -s " + url + "/health/ready");
+    System.out.println("Stop it with Ctrl-C.");
   }
 
   private static void fail(String line) {

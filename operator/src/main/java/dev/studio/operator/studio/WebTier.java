@@ -1,5 +1,6 @@
 package dev.studio.operator.studio;
 
+import dev.studio.crd.v1alpha1.Resources;
 import dev.studio.crd.v1alpha1.StudioDeployment;
 import dev.studio.operator.Images;
 import dev.studio.operator.manifest.ComputeResources;
@@ -13,8 +14,6 @@ import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -116,11 +115,7 @@ public final class WebTier {
             .withImagePullPolicy(spec.imagePullPolicy().name())
             .withArgs("export-web", "/web")
             .withSecurityContext(restricted)
-            .withResources(
-                new ResourceRequirementsBuilder()
-                    .withRequests(Map.of("cpu", new Quantity("50m"), "memory", new Quantity("128Mi")))
-                    .withLimits(Map.of("memory", new Quantity("256Mi")))
-                    .build())
+            .withResources(ComputeResources.of(Resources.of("50m", "128Mi", "256Mi")))
             .withVolumeMounts(new VolumeMountBuilder().withName("web-root").withMountPath("/web").build())
             .build();
 
