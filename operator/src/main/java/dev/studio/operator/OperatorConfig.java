@@ -58,8 +58,7 @@ public record OperatorConfig(
 
   /** The version this jar was built as; images default to the same tag. */
   public static String defaultVersion() {
-    String version = OperatorConfig.class.getPackage().getImplementationVersion();
-    return version != null ? version : "latest";
+    return Version.get();
   }
 
   private static boolean bool(Map<String, String> env, String name, boolean fallback) {

@@ -117,7 +117,6 @@ public final class StudioRuntime implements AutoCloseable {
   }
 
   static String version() {
-    String version = StudioRuntime.class.getPackage().getImplementationVersion();
-    return version != null ? version : "dev";
+    return Version.get();
   }
 }

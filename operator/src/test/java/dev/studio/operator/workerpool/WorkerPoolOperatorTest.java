@@ -85,7 +85,9 @@ class WorkerPoolOperatorTest {
     client.resource(Fixtures.pool("paid", "acme", List.of("paid"))).create();
     awaitDeployment("paid-pool");
 
-    // `kubectl scale wp/paid --replicas=5` (or an HPA) writes spec.replicas through /scale.
+    // `kubectl scale wp/paid --replicas=5` (or an HPA) goes through the scale subresource, which the
+    // CRD maps to spec.replicas (SchemaTest checks the mapping). The mock server has no /scale
+    // endpoint, so the test writes spec.replicas as the API server would.
     cluster.edit(WorkerPool.class, NAMESPACE, "paid", p -> {
       p.setSpec(new WorkerPoolSpec(p.getSpec().studioRef(), p.getSpec().queues(), 5, null, null, null));
       return p;
