@@ -99,6 +99,7 @@ public final class Daemon implements AutoCloseable {
         }
         LOG.info("control API on {}:{}, preview on {}:{}, workspace {}", config.bindAddress(), daemon.controlPort(),
                 config.bindAddress(), daemon.previewPort(), config.workspace());
+        Thread.ofPlatform().name("grep-warmup").daemon(true).priority(Thread.MIN_PRIORITY).start(daemon.grep::warmUp);
         return daemon;
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -30,9 +31,6 @@ final class DevServerProxy extends ProxyHandler.Reverse {
     private static final long POOLED_IDLE_MS = 4_000;
     /** An exchange may be quiet this long (a long poll, a slow build) before it is given up. */
     private static final long EXCHANGE_IDLE_SECONDS = 600;
-    private static final String X_FORWARDED_FOR = "X-Forwarded-For";
-    private static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
-    private static final String X_FORWARDED_HOST = "X-Forwarded-Host";
 
     private final byte[] scriptTag;
 
@@ -40,6 +38,12 @@ final class DevServerProxy extends ProxyHandler.Reverse {
         super(request -> upstreamUri(request, port));
         this.scriptTag = scriptTag.clone();
         setUseServerThreadPool(true);
+    }
+
+    /** The proxy never blocks a thread: requests and responses flow through callbacks. */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
     }
 
     private static HttpURI upstreamUri(Request request, UpstreamPort port) {
@@ -69,29 +73,72 @@ final class DevServerProxy extends ProxyHandler.Reverse {
         return super.newProxyToServerRequest(clientRequest, uri).idleTimeout(EXCHANGE_IDLE_SECONDS, TimeUnit.SECONDS);
     }
 
+    /**
+     * Builds the upstream request's headers in one pass (this runs for every request): the browser's headers
+     * minus hop-by-hop ones and the ones set here, then Host, X-Forwarded-* and the filtered Accept-Encoding.
+     */
+    @Override
+    protected void copyRequestHeaders(Request clientRequest, org.eclipse.jetty.client.Request upstreamRequest) {
+        HttpFields in = clientRequest.getHeaders();
+        java.util.Set<String> listedInConnection = connectionListed(in.get(HttpHeader.CONNECTION));
+        String host = null;
+        String forwardedFor = null;
+        String forwardedProto = null;
+        String forwardedHost = null;
+        String acceptEncoding = null;
+        HttpFields.Mutable out = HttpFields.build(in.size() + 4);
+        for (HttpField field : in) {
+            HttpHeader known = field.getHeader();
+            if (known != null) {
+                switch (known) {
+                    case HOST -> host = field.getValue();
+                    case ACCEPT_ENCODING -> acceptEncoding = field.getValue();
+                    case X_FORWARDED_FOR -> forwardedFor = field.getValue();
+                    case X_FORWARDED_PROTO -> forwardedProto = field.getValue();
+                    case X_FORWARDED_HOST -> forwardedHost = field.getValue();
+                    case CONNECTION, KEEP_ALIVE, PROXY_AUTHORIZATION, PROXY_AUTHENTICATE, PROXY_CONNECTION,
+                            TRANSFER_ENCODING, TE, TRAILER, UPGRADE -> { }
+                    default -> addUnlessListed(out, field, listedInConnection);
+                }
+            } else {
+                addUnlessListed(out, field, listedInConnection);
+            }
+        }
+        String remote = Request.getRemoteAddr(clientRequest);
+        out.add(HttpHeader.HOST, "localhost:" + upstreamRequest.getPort());
+        out.add(HttpHeader.X_FORWARDED_FOR, forwardedFor == null ? remote : forwardedFor + ", " + remote);
+        out.add(HttpHeader.X_FORWARDED_PROTO, forwardedProto != null ? forwardedProto : clientRequest.isSecure() ? "https" : "http");
+        if (forwardedHost != null || host != null) {
+            out.add(HttpHeader.X_FORWARDED_HOST, forwardedHost != null ? forwardedHost : host);
+        }
+        String upstreamEncoding = AcceptEncoding.forUpstream(acceptEncoding);
+        if (upstreamEncoding != null) {
+            out.add(HttpHeader.ACCEPT_ENCODING, upstreamEncoding);
+        }
+        upstreamRequest.headers(headers -> headers.add(out));
+    }
+
+    /** Headers are already complete: no Via and no Forwarded (the dev server reads X-Forwarded-*). */
     @Override
     protected void addProxyHeaders(Request clientRequest, org.eclipse.jetty.client.Request upstreamRequest) {
-        HttpFields in = clientRequest.getHeaders();
-        String host = in.get(HttpHeader.HOST);
-        String remote = Request.getRemoteAddr(clientRequest);
-        String forwardedFor = in.get(X_FORWARDED_FOR);
-        String acceptEncoding = AcceptEncoding.forUpstream(in.get(HttpHeader.ACCEPT_ENCODING));
-        int port = upstreamRequest.getPort();
-        upstreamRequest.headers(headers -> {
-            headers.put(HttpHeader.HOST, "localhost:" + port);
-            headers.put(X_FORWARDED_FOR, forwardedFor == null ? remote : forwardedFor + ", " + remote);
-            if (in.get(X_FORWARDED_PROTO) == null) {
-                headers.put(X_FORWARDED_PROTO, clientRequest.isSecure() ? "https" : "http");
-            }
-            if (in.get(X_FORWARDED_HOST) == null && host != null) {
-                headers.put(X_FORWARDED_HOST, host);
-            }
-            if (acceptEncoding == null) {
-                headers.remove(HttpHeader.ACCEPT_ENCODING);
-            } else {
-                headers.put(HttpHeader.ACCEPT_ENCODING, acceptEncoding);
-            }
-        });
+    }
+
+    private static void addUnlessListed(HttpFields.Mutable out, HttpField field, java.util.Set<String> listed) {
+        if (listed == null || !listed.contains(field.getLowerCaseName())) {
+            out.add(field);
+        }
+    }
+
+    /** Headers a client names in {@code Connection} are hop-by-hop too (RFC 9110, 7.6.1). */
+    private static java.util.Set<String> connectionListed(String connection) {
+        if (connection == null) {
+            return null;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (String name : connection.split(",")) {
+            names.add(name.trim().toLowerCase(java.util.Locale.ROOT));
+        }
+        return names;
     }
 
     @Override

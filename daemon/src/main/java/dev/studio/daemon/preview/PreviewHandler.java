@@ -20,7 +20,9 @@ final class PreviewHandler extends Handler.Wrapper {
     private final byte[] script = BootstrapScript.load();
 
     PreviewHandler(UpstreamPort port, ActivityClock activity, DevServerProxy proxy) {
-        super(proxy);
+        // Not dynamic, and nothing here blocks: Jetty may then run requests on the selector thread, sparing a
+        // thread hand-off per request (the WebSocket handshake, which does block, moves to a virtual thread).
+        super(false, proxy);
         this.port = port;
         this.activity = activity;
     }

@@ -35,12 +35,18 @@ public final class GrepService implements AutoCloseable {
     private static final int BINARY_PROBE_BYTES = 8000;
 
     private final WorkspaceRoot root;
-    private final int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
-    private final ExecutorService pool = Executors.newFixedThreadPool(workers,
-            Thread.ofPlatform().name("grep-", 0).daemon(true).factory());
+    private final ExecutorService pool;
+    private final int workers;
 
     public GrepService(WorkspaceRoot root) {
+        this(root, null, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    private GrepService(WorkspaceRoot root, ExecutorService pool, int workers) {
         this.root = root;
+        this.workers = workers;
+        this.pool = pool != null ? pool
+                : Executors.newFixedThreadPool(workers, Thread.ofPlatform().name("grep-", 0).daemon(true).factory());
     }
 
     public GrepResult grep(String regex, String path, String glob) throws IOException, InterruptedException {
@@ -148,6 +154,54 @@ public final class GrepService implements AutoCloseable {
             return Pattern.compile(regex, Pattern.MULTILINE | Pattern.UNIX_LINES);
         } catch (PatternSyntaxException e) {
             throw DaemonException.invalidField("pattern", "is not a valid regular expression: " + e.getDescription());
+        }
+    }
+
+    /**
+     * Runs the search code over a small generated tree a number of times, so the JIT has compiled it before the
+     * first real search (cold, the first searches of a large tree are several times slower). Meant for a
+     * background thread at start-up; it costs about a second of one core.
+     */
+    public void warmUp() {
+        Path scratch = null;
+        try {
+            scratch = Files.createTempDirectory("grep-warmup");
+            StringBuilder text = new StringBuilder();
+            for (int line = 0; line < 200; line++) {
+                text.append("  const value").append(line).append(" = await handler(request, response); // TODO later\n");
+            }
+            for (int i = 0; i < 200; i++) {
+                Files.writeString(scratch.resolve("file" + i + ".ts"), text);
+            }
+            WorkspaceRoot scratchRoot = new WorkspaceRoot(scratch);
+            List<Path> files = new ArrayList<>();
+            WorkspaceWalker.walk(scratchRoot.realRoot(), dir -> true, (file, attributes) -> files.add(file));
+            GrepService warm = new GrepService(scratchRoot, pool, workers);
+            for (int round = 0; round < 40; round++) {
+                warm.search(new LineMatcher(compile("value1[0-9]+ = await")), files);
+                warm.search(new LineMatcher(compile("handler\\(request")), files);
+                warm.search(new LineMatcher(compile("TODO later")), files);
+                files.clear();
+                WorkspaceWalker.walk(scratchRoot.realRoot(), dir -> true, (file, attributes) -> files.add(file));
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // Only an optimisation: searches work the same without it.
+        } finally {
+            deleteQuietly(scratch);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var entries = Files.list(dir)) {
+            for (Path entry : entries.toList()) {
+                Files.deleteIfExists(entry);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // A temporary directory left behind is harmless.
         }
     }
 

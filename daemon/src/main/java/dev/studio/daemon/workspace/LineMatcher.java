@@ -7,17 +7,20 @@ import java.util.regex.Pattern;
 /**
  * Finds the lines of one text that match a pattern, grep-style (a match never spans lines), without cutting the
  * text into lines: the pattern runs over the whole text and only candidate lines are looked at again.
- * A plain-literal pattern skips the regex engine and uses {@link String#indexOf}, which the JVM vectorises.
+ * A plain-literal pattern skips the regex engine and uses {@link String#indexOf}, which the JVM vectorises; a
+ * regex with a {@link RequiredLiteral} looks for that first and runs only on the lines that contain it.
  */
 final class LineMatcher {
     private static final int MAX_TEXT_CHARS = 500;
 
     private final Pattern pattern;
     private final String literal;
+    private final String prefilter;
 
     LineMatcher(Pattern pattern) {
         this.pattern = pattern;
         this.literal = isLiteral(pattern.pattern()) ? pattern.pattern() : null;
+        this.prefilter = literal == null ? RequiredLiteral.of(pattern.pattern()).orElse(null) : null;
     }
 
     /**
@@ -26,7 +29,35 @@ final class LineMatcher {
      * @return how many were added
      */
     int collect(String path, String text, int limit, List<GrepMatch> out) {
-        return literal != null ? collectLiteral(path, text, limit, out) : collectRegex(path, text, limit, out);
+        if (literal != null) {
+            return collectLiteral(path, text, limit, out);
+        }
+        return prefilter != null ? collectPrefiltered(path, text, limit, out) : collectRegex(path, text, limit, out);
+    }
+
+    private int collectPrefiltered(String path, String text, int limit, List<GrepMatch> out) {
+        LineCounter lines = new LineCounter(text);
+        Matcher matcher = null;
+        int found = 0;
+        int from = 0;
+        int at;
+        while (found < limit && (at = text.indexOf(prefilter, from)) >= 0) {
+            int lineStart = text.lastIndexOf('\n', at) + 1;
+            int lineEnd = lineEnd(text, at);
+            if (matcher == null) {
+                matcher = pattern.matcher(text);
+            }
+            matcher.region(lineStart, lineEnd);
+            if (matcher.find()) {
+                out.add(match(path, text, lines.lineOf(lineStart), lineStart, lineEnd));
+                found++;
+            }
+            from = lineEnd + 1;
+            if (from > text.length()) {
+                break;
+            }
+        }
+        return found;
     }
 
     private int collectLiteral(String path, String text, int limit, List<GrepMatch> out) {

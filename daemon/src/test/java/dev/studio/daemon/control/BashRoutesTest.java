@@ -51,7 +51,9 @@ class BashRoutesTest {
 
     @Test
     void theClaimEnvironmentIsPassedOn() {
-        daemon.post("/_sandbox/config", Map.of("env", Map.of("GREETING", "hello from the claim")));
+        Map<String, String> env = new java.util.HashMap<>(RunningDaemon.hermeticEnv(dir));
+        env.put("GREETING", "hello from the claim");
+        daemon.post("/_sandbox/config", Map.of("env", env));
         Reply reply = daemon.post("/_sandbox/bash", Map.of("command", "echo \"$GREETING\""));
         assertThat(reply.json().path("stdout").asText()).isEqualTo("hello from the claim\n");
     }

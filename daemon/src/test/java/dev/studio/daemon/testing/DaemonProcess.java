@@ -31,7 +31,7 @@ public final class DaemonProcess implements AutoCloseable {
         this.outReader = Thread.ofVirtual().start(() -> collect(process.getInputStream(), stdout));
     }
 
-    /** {@code java <launch...>} with exactly {@code env} (plus PATH and HOME, which git and bash need). */
+    /** {@code java <launch...>} with exactly {@code env}, PATH, and an empty HOME of its own (see RunningDaemon.hermeticEnv). */
     public static DaemonProcess start(List<String> launch, Map<String, String> env) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -39,12 +39,11 @@ public final class DaemonProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> environment = builder.environment();
         String path = environment.get("PATH");
-        String home = environment.get("HOME");
         environment.clear();
         environment.put("PATH", path);
-        environment.put("HOME", home == null ? "/tmp" : home);
-        environment.putAll(env);
         try {
+            environment.put("HOME", java.nio.file.Files.createTempDirectory("daemon-home").toString());
+            environment.putAll(env);
             return new DaemonProcess(builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

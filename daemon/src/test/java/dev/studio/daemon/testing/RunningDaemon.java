@@ -50,11 +50,26 @@ public final class RunningDaemon implements AutoCloseable {
                     DaemonConfig.CONTROL_PORT, "0",
                     DaemonConfig.PREVIEW_PORT, "0",
                     DaemonConfig.ORGFS_CONFIG, orgfs.toString()));
-            return new RunningDaemon(Daemon.start(config, keepAlive), workspace.toRealPath(), orgfs, token);
+            RunningDaemon daemon = new RunningDaemon(Daemon.start(config, keepAlive), workspace.toRealPath(), orgfs, token);
+            daemon.post("/_sandbox/config", Map.of("env", hermeticEnv(dir)));
+            return daemon;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
             throw new IllegalStateException("the daemon did not start", e);
+        }
+    }
+
+    /**
+     * The commands the daemon runs are login shells ({@code bash -lc}): with the test machine's own HOME they would
+     * run its ~/.profile (pyenv, cargo...), slowly, and a test that kills a shell could leave that profile's lock
+     * files behind. An empty HOME keeps the tests to the system profile only.
+     */
+    public static Map<String, String> hermeticEnv(Path dir) {
+        try {
+            return Map.of("HOME", Files.createDirectories(dir.resolve("home")).toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
