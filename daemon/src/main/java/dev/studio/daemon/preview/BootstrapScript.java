@@ -23,8 +23,4 @@ final class BootstrapScript {
             throw new UncheckedIOException(e);
         }
     }
-
-    static String asText() {
-        return new String(load(), StandardCharsets.UTF_8);
-    }
 }
