@@ -1,5 +1,6 @@
 package dev.studio.runtime;
 
+import dev.studio.runtime.admission.RateLimits;
 import dev.studio.runtime.datastore.PostgresUrl;
 import dev.studio.runtime.dispatch.Lane;
 import java.time.Duration;
@@ -33,7 +34,22 @@ public record RuntimeConfig(
     Sandboxes sandboxes,
     String podName,
     Optional<String> podNamespace,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    Dispatch dispatch) {
+
+  /**
+   * Run dispatch and admission.
+   *
+   * @param lease how long a worker's claim on a run lasts without renewal (STUDIO_RUN_LEASE_SECONDS)
+   * @param maxSteps model calls a run may make (STUDIO_MAX_STEPS)
+   * @param jobReclaim a background job idle this long is taken from its worker (STUDIO_JOB_RECLAIM_SECONDS)
+   * @param queuePerSlot queued runs the platform takes per worker slot before backpressure (STUDIO_QUEUE_PER_SLOT)
+   * @param queueFloor queued runs always accepted, whatever the workers (STUDIO_QUEUE_FLOOR)
+   * @param rateLimits per-tier limits (STUDIO_RATE_LIMITS)
+   * @param maxStreamClients SSE clients one api process serves (STUDIO_MAX_STREAM_CLIENTS)
+   */
+  public record Dispatch(Duration lease, int maxSteps, Duration jobReclaim, int queuePerSlot, int queueFloor,
+      RateLimits rateLimits, int maxStreamClients) {}
 
   /** An S3-compatible object store. */
   public record ObjectStore(
@@ -80,7 +96,15 @@ public record RuntimeConfig(
             settings.optional("STUDIO_DEPLOYMENT")),
         settings.optional("POD_NAME").orElseGet(RuntimeConfig::hostname),
         settings.optional("POD_NAMESPACE"),
-        Duration.ofSeconds(settings.integer("SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)));
+        Duration.ofSeconds(settings.integer("SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)),
+        new Dispatch(
+            Duration.ofSeconds(settings.integer("STUDIO_RUN_LEASE_SECONDS", 30, 1, 3600)),
+            settings.integer("STUDIO_MAX_STEPS", 50, 1, 1000),
+            Duration.ofSeconds(settings.integer("STUDIO_JOB_RECLAIM_SECONDS", 60, 1, 86400)),
+            settings.integer("STUDIO_QUEUE_PER_SLOT", 20, 1, 100_000),
+            settings.integer("STUDIO_QUEUE_FLOOR", 1000, 0, 10_000_000),
+            settings.optional("STUDIO_RATE_LIMITS").map(v -> RateLimits.parse("STUDIO_RATE_LIMITS", v)).orElse(RateLimits.defaults()),
+            settings.integer("STUDIO_MAX_STREAM_CLIENTS", 20_000, 1, 1_000_000)));
   }
 
   private static Set<Lane> listenQueues(Settings settings) {

@@ -1,39 +1,106 @@
 package dev.studio.runtime;
 
+import dev.studio.runtime.admission.Backpressure;
+import dev.studio.runtime.admission.RateLimiter;
+import dev.studio.runtime.agent.AgentLoop;
+import dev.studio.runtime.agent.AgentRunner;
+import dev.studio.runtime.agent.model.ModelProvider;
+import dev.studio.runtime.agent.model.ModelProviders;
+import dev.studio.runtime.agent.tools.BuiltinTools;
+import dev.studio.runtime.agent.tools.ToolRegistry;
+import dev.studio.runtime.auth.Authenticator;
 import dev.studio.runtime.datastore.Datastores;
+import dev.studio.runtime.dispatch.CancelSignals;
+import dev.studio.runtime.dispatch.Heartbeats;
+import dev.studio.runtime.dispatch.Lane;
+import dev.studio.runtime.dispatch.Reaper;
+import dev.studio.runtime.dispatch.RunQueue;
+import dev.studio.runtime.dispatch.RunSource;
+import dev.studio.runtime.dispatch.RunSubmitter;
+import dev.studio.runtime.dispatch.Sweeper;
+import dev.studio.runtime.dispatch.Worker;
+import dev.studio.runtime.dispatch.WorkSource;
+import dev.studio.runtime.http.Authentication;
 import dev.studio.runtime.http.HealthRoutes;
 import dev.studio.runtime.http.HttpServer;
+import dev.studio.runtime.http.InternalRoutes;
 import dev.studio.runtime.http.MetricsRoutes;
+import dev.studio.runtime.http.OrgRoutes;
 import dev.studio.runtime.http.RouteGroup;
+import dev.studio.runtime.http.RunRoutes;
+import dev.studio.runtime.http.StreamRoutes;
+import dev.studio.runtime.http.ThreadRoutes;
+import dev.studio.runtime.http.TokenRoutes;
+import dev.studio.runtime.jobs.JobHandler;
+import dev.studio.runtime.jobs.JobSource;
+import dev.studio.runtime.jobs.JobStream;
 import dev.studio.runtime.store.Migrations;
+import dev.studio.runtime.store.NoteStore;
+import dev.studio.runtime.store.OrgStore;
+import dev.studio.runtime.store.RunStore;
+import dev.studio.runtime.store.StepJournal;
+import dev.studio.runtime.store.ThreadStore;
+import dev.studio.runtime.store.TokenStore;
+import dev.studio.runtime.stream.JetStreamPublisher;
+import dev.studio.runtime.stream.StreamHub;
+import dev.studio.runtime.stream.Streams;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One runtime process: its datastores, its HTTP server and, by role, the api routes and the
- * workers. Start-up: listen (so probes answer), migrate (retrying while PostgreSQL is not there
- * yet), then serve. Shutdown: turn unready, keep serving briefly while load balancers notice, then
- * let requests in flight finish, all within {@code SHUTDOWN_GRACE_SECONDS}.
+ * worker. Start-up: listen (so probes answer), migrate (retrying while PostgreSQL is not there
+ * yet), then serve and work. Shutdown: turn unready and stop claiming at once, keep serving briefly
+ * while load balancers notice, then let requests and runs in flight finish, handing back what is
+ * left, all within {@code SHUTDOWN_GRACE_SECONDS}.
  */
 public final class StudioRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StudioRuntime.class);
+  static final String TOKEN_REVOKED = "studio.control.token-revoked";
 
   private final RuntimeConfig config;
   private final Lifecycle lifecycle = new Lifecycle();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+    var thread = new Thread(r, "runtime-timers");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final Datastores datastores;
+  private final Stores stores;
+  private final RunQueue queue;
+  private final Heartbeats heartbeats;
+  private final JetStreamPublisher events;
+  private final CancelSignals cancels;
+  private final JobStream jobs;
+  private final StreamHub hub;
   private final HttpServer http;
+  private final List<JobHandler> jobHandlers = new ArrayList<>();
+  private volatile Worker worker;
+  private volatile Map<Lane, Long> depth = new EnumMap<>(Lane.class);
+
+  /** The stores, one per kind of record. */
+  public record Stores(OrgStore orgs, TokenStore tokens, ThreadStore threads, RunStore runs, StepJournal journal, NoteStore notes) {}
 
   private StudioRuntime(RuntimeConfig config) throws Exception {
     this.config = config;
@@ -42,22 +109,97 @@ public final class StudioRuntime implements AutoCloseable {
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
     datastores = Datastores.open(config);
+    var jdbi = datastores.postgres().jdbi();
+    stores = new Stores(new OrgStore(jdbi), new TokenStore(jdbi), new ThreadStore(jdbi), new RunStore(jdbi), new StepJournal(jdbi),
+        new NoteStore(jdbi));
+    var nats = datastores.nats().connection();
+    Streams.ensure(nats);
+    queue = new RunQueue(datastores.redis());
+    heartbeats = new Heartbeats(datastores.redis());
+    events = new JetStreamPublisher(nats, metrics);
+    cancels = new CancelSignals(nats);
+    jobs = new JobStream(datastores.redis());
+    for (Lane lane : Lane.values()) {
+      Gauge.builder("studio.queue.depth", () -> depth.getOrDefault(lane, 0L)).tag("lane", lane.name())
+          .description("Runs waiting on the lane").register(metrics);
+    }
+
     List<RouteGroup> routes = new ArrayList<>();
     routes.add(new HealthRoutes(lifecycle, datastores));
     routes.add(new MetricsRoutes(metrics));
+    if (config.role().servesApi()) {
+      hub = new StreamHub(nats, metrics);
+      routes.addAll(apiRoutes());
+    } else {
+      hub = null;
+    }
     http = new HttpServer(config.httpPort(), metrics, routes, config.shutdownGrace());
+  }
+
+  private List<RouteGroup> apiRoutes() {
+    var dispatch = config.dispatch();
+    var authenticator = new Authenticator(stores.tokens(), config.adminToken());
+    var nats = datastores.nats().connection();
+    // A revocation anywhere clears every process's token cache.
+    nats.createDispatcher(message -> authenticator.forget(UUID.fromString(new String(message.getData(), StandardCharsets.UTF_8))))
+        .subscribe(TOKEN_REVOKED);
+    var authentication = new Authentication(authenticator, stores.orgs());
+    var submitter = new RunSubmitter(queue, events, metrics);
+    var rateLimiter = new RateLimiter(datastores.redis(), dispatch.rateLimits());
+    var backpressure = new Backpressure(queue, heartbeats, dispatch.queuePerSlot(), dispatch.queueFloor());
+    return List.of(
+        authentication,
+        new OrgRoutes(stores.orgs()),
+        new TokenRoutes(authentication, stores.tokens(), id -> {
+          authenticator.forget(id);
+          nats.publish(TOKEN_REVOKED, id.toString().getBytes(StandardCharsets.UTF_8));
+        }),
+        new ThreadRoutes(authentication, stores.threads(), stores.runs(), submitter, rateLimiter, backpressure, dispatch.maxSteps()),
+        new RunRoutes(authentication, stores.runs(), stores.journal(), submitter, events, cancels),
+        new StreamRoutes(authentication, stores.threads(), hub, dispatch.maxStreamClients()),
+        new InternalRoutes(queue, heartbeats));
   }
 
   /** Starts a runtime; returns once it serves (after migrating). */
   public static StudioRuntime start(RuntimeConfig config) throws Exception {
+    return start(config, List.of());
+  }
+
+  /** Starts a runtime whose workers also handle the given background job kinds. */
+  public static StudioRuntime start(RuntimeConfig config, List<JobHandler> jobHandlers) throws Exception {
     var runtime = new StudioRuntime(config);
+    runtime.jobHandlers.addAll(jobHandlers);
     runtime.http.start();
     runtime.migrate();
+    if (config.role().runsWork()) {
+      runtime.worker = runtime.startWorker();
+    }
+    runtime.timers.scheduleAtFixedRate(runtime::measureQueues, 0, 2, TimeUnit.SECONDS);
     runtime.lifecycle.serving();
     log.info("studio {} serving on :{} (role {}, model {}{})", version(), runtime.http.port(), config.role(),
         config.model().provider(), config.model().provider() == RuntimeConfig.Model.Provider.dev
             ? ": the offline dev model, no model provider configured" : "");
     return runtime;
+  }
+
+  private Worker startWorker() {
+    var dispatch = config.dispatch();
+    String id = config.podName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    ModelProvider model = ModelProviders.from(config.model());
+    var tools = new ToolRegistry(BuiltinTools.all(stores.notes(), Clock.systemUTC()));
+    var loop = new AgentLoop(model, tools, stores.journal(), events, null, 4096);
+    var runner = new AgentRunner(stores.runs(), stores.threads(), stores.journal(), loop, events, id, metrics);
+    var lanes = List.copyOf(config.listenQueues());
+    var runSource = new RunSource(queue, runner, lanes, id, dispatch.lease(), metrics);
+    List<WorkSource> sources = new ArrayList<>();
+    sources.add(runSource);
+    sources.add(new JobSource(jobs, id, dispatch.jobReclaim(), jobHandlers, metrics));
+    cancels.listen(runSource::cancel);
+    var reaper = new Reaper(queue, stores.runs(), stores.journal(), events, metrics);
+    var sweeper = new Sweeper(queue, stores.runs(), datastores.redis(), id, Duration.ofSeconds(10), metrics);
+    log.info("worker {} takes runs from {} ({} at once, model {})", id, lanes, config.maxConcurrentRuns(), model.label());
+    return new Worker(id, config.maxConcurrentRuns(), lanes, sources, runSource, reaper, sweeper, heartbeats, datastores.redis(),
+        Worker.Timing.forLease(dispatch.lease()), metrics);
   }
 
   private void migrate() throws InterruptedException {
@@ -78,6 +220,14 @@ public final class StudioRuntime implements AutoCloseable {
     }
   }
 
+  private void measureQueues() {
+    try {
+      depth = queue.depth();
+    } catch (RuntimeException e) {
+      // Redis is away; readiness says so.
+    }
+  }
+
   public int port() {
     return http.port();
   }
@@ -88,6 +238,18 @@ public final class StudioRuntime implements AutoCloseable {
 
   public Datastores datastores() {
     return datastores;
+  }
+
+  public Stores stores() {
+    return stores;
+  }
+
+  public JobStream jobs() {
+    return jobs;
+  }
+
+  public RunQueue queue() {
+    return queue;
   }
 
   public Lifecycle lifecycle() {
@@ -101,19 +263,44 @@ public final class StudioRuntime implements AutoCloseable {
       return;
     }
     long start = System.nanoTime();
-    lifecycle.draining();
     Duration grace = config.shutdownGrace();
+    lifecycle.draining();
+    if (worker != null) {
+      worker.stopClaiming();
+    }
     // Keep answering while load balancers see the failing readiness probe and stop sending.
     Duration notice = grace.dividedBy(4).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : grace.dividedBy(4);
+    sleep(notice);
+    if (hub != null) {
+      hub.closeViewers();
+    }
+    if (worker != null) {
+      Duration left = grace.minus(Duration.ofNanos(System.nanoTime() - start)).minusSeconds(1);
+      worker.stop(left.isNegative() ? Duration.ZERO : left);
+    }
+    http.close();
     try {
-      Thread.sleep(notice.toMillis());
+      events.drain(Duration.ofSeconds(2));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    http.close();
+    events.close();
+    cancels.close();
+    if (hub != null) {
+      hub.close();
+    }
+    timers.shutdownNow();
     datastores.close();
     metrics.close();
     log.info("stopped in {} ms", (System.nanoTime() - start) / 1_000_000);
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   static String version() {

@@ -25,7 +25,14 @@ public final class ErrorResponses implements RouteGroup {
     routes.exception(ApiException.class, (e, ctx) -> write(ctx, e));
     routes.exception(JacksonException.class, (e, ctx) -> write(ctx, ApiException.malformedJson("the body is not valid JSON: " + e.getOriginalMessage())));
     routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromJavalin(e.getStatus(), e.getMessage())));
+    // A datastore that does not answer: the request may succeed in a moment.
+    routes.exception(io.lettuce.core.RedisException.class, (e, ctx) -> unavailable(ctx, "Redis", e));
+    routes.exception(org.jdbi.v3.core.ConnectionException.class, (e, ctx) -> unavailable(ctx, "PostgreSQL", e));
     routes.exception(Exception.class, (e, ctx) -> {
+      if (isConnectionFailure(e)) {
+        unavailable(ctx, "PostgreSQL", e);
+        return;
+      }
       String id = UUID.randomUUID().toString();
       log.error("unexpected error {} on {} {}: {}", id, ctx.method(), ctx.path(), Redact.urls(String.valueOf(e.getMessage())), e);
       write(ctx, new ApiException(500, "internal", "something went wrong on our side; error id " + id, Map.of("errorId", id), null));
@@ -36,6 +43,27 @@ public final class ErrorResponses implements RouteGroup {
       }
     });
     routes.error(HttpStatus.METHOD_NOT_ALLOWED.getCode(), ctx -> write(ctx, fromJavalin(405, "method not allowed")));
+  }
+
+  private static void unavailable(io.javalin.http.Context ctx, String store, Exception e) {
+    log.warn("{} {}: {} is unavailable: {}", ctx.method(), ctx.path(), store, Redact.urls(String.valueOf(e.getMessage())));
+    write(ctx, ApiException.unavailable(store + " is not answering; try again shortly", java.time.Duration.ofSeconds(5)));
+  }
+
+  /** A JDBC failure to get or keep a connection (SQL state class 08), however deep it is wrapped. */
+  private static boolean isConnectionFailure(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.sql.SQLTransientConnectionException) {
+        return true;
+      }
+      if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
   }
 
   private static ApiException fromJavalin(int status, String message) {

@@ -25,6 +25,8 @@ public final class HttpServer implements AutoCloseable {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
       config.jetty.port = port;
+      // A request blocks a virtual thread, not a platform one: SSE clients wait cheaply.
+      config.concurrency.useVirtualThreads = true;
       config.http.maxRequestSize = MAX_BODY_BYTES;
       config.jsonMapper(new JavalinJackson(objectMapper(), false));
       config.jetty.modifyServer(server -> server.setStopTimeout(stopTimeout.toMillis()));

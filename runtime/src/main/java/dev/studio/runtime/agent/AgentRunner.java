@@ -1,0 +1,117 @@
+package dev.studio.runtime.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.studio.runtime.agent.model.ChatMessage;
+import dev.studio.runtime.dispatch.QueuedRun;
+import dev.studio.runtime.dispatch.RunExecutor;
+import dev.studio.runtime.store.Message;
+import dev.studio.runtime.store.Run;
+import dev.studio.runtime.store.RunStore;
+import dev.studio.runtime.store.StepJournal;
+import dev.studio.runtime.store.ThreadStore;
+import dev.studio.runtime.stream.EventPublisher;
+import dev.studio.runtime.stream.EventTypes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a claimed run through the agent loop: takes it in PostgreSQL (a new attempt), loads its
+ * conversation (and journal, when resuming), runs the loop, and records and announces how it
+ * ended.
+ */
+public final class AgentRunner implements RunExecutor {
+  private static final Logger log = LoggerFactory.getLogger(AgentRunner.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RunStore runs;
+  private final ThreadStore threads;
+  private final StepJournal journal;
+  private final AgentLoop loop;
+  private final EventPublisher events;
+  private final String worker;
+  private final MeterRegistry metrics;
+
+  public AgentRunner(RunStore runs, ThreadStore threads, StepJournal journal, AgentLoop loop, EventPublisher events, String worker,
+      MeterRegistry metrics) {
+    this.runs = runs;
+    this.threads = threads;
+    this.journal = journal;
+    this.loop = loop;
+    this.events = events;
+    this.worker = worker;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Disposition execute(QueuedRun queued, Supplier<String> stop) throws InterruptedException {
+    var started = runs.start(queued.run(), worker);
+    if (started.isEmpty()) {
+      return Disposition.FINISHED; // cancelled (or ended) while it waited
+    }
+    Run run = started.get().run();
+    boolean resumed = started.get().resumed();
+    var startedEvent = JSON.createObjectNode().put("runId", run.id().toString()).put("attempt", run.attempt())
+        .put("resumed", resumed).put("worker", worker);
+    events.publish(run.threadId(), EventTypes.RUN_STARTED, startedEvent, AgentLoop.id(run, "started"));
+
+    AgentLoop.Outcome outcome;
+    try {
+      outcome = loop.run(run, history(run), resumed ? journal.steps(run.id()) : List.of(), stop);
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      log.error("run {} failed unexpectedly", run.id(), e);
+      outcome = new AgentLoop.Outcome.Failed("internal error: " + e.getClass().getSimpleName());
+    }
+
+    return switch (outcome) {
+      case AgentLoop.Outcome.Completed completed -> end(run, Run.State.completed, completed.answer(), null, null,
+          EventTypes.RUN_COMPLETED, JSON.createObjectNode());
+      case AgentLoop.Outcome.Failed failed -> end(run, Run.State.failed, null, failed.error(), null,
+          EventTypes.RUN_FAILED, JSON.createObjectNode().put("error", failed.error()));
+      case AgentLoop.Outcome.Interrupted interrupted -> end(run, Run.State.interrupted, null, null, interrupted.reason(),
+          EventTypes.RUN_INTERRUPTED, JSON.createObjectNode().put("reason", interrupted.reason()));
+      // Cancelled (the api ended it and said so), or someone else owns it now.
+      case AgentLoop.Outcome.Stopped stopped -> afterStop(run);
+    };
+  }
+
+  private Disposition end(Run run, Run.State state, String answer, String error, String reason, String type,
+      com.fasterxml.jackson.databind.node.ObjectNode data) {
+    if (runs.finish(run.id(), run.attempt(), state, answer, error, reason)) {
+      data.put("runId", run.id().toString());
+      events.publish(run.threadId(), type, data, AgentLoop.id(run, "end"));
+      if (state == Run.State.interrupted) {
+        var status = JSON.createObjectNode().put("runId", run.id().toString()).put("status", "interrupted").put("reason", reason);
+        events.publish(run.threadId(), EventTypes.CONV_STATUS, status, AgentLoop.id(run, "end-status"));
+      }
+      Counter.builder("studio.runs.finished").tag("state", state.name()).register(metrics).increment();
+      return Disposition.FINISHED;
+    }
+    // The run was cancelled or taken over while we worked: its new owner has the last word.
+    return afterStop(run);
+  }
+
+  private Disposition afterStop(Run run) {
+    return runs.get(run.id()).map(r -> r.state().terminal() ? Disposition.FINISHED : Disposition.HANDED_BACK)
+        .orElse(Disposition.FINISHED);
+  }
+
+  /** The thread's conversation up to and including the run's own message. */
+  private List<ChatMessage> history(Run run) {
+    List<ChatMessage> history = new ArrayList<>();
+    for (Message message : threads.conversation(run.threadId(), run.seq())) {
+      if (message.role().equals("user")) {
+        history.add(new ChatMessage.User(message.text()));
+      } else if (!message.runId().equals(run.id())) {
+        history.add(new ChatMessage.Assistant(message.text(), List.of()));
+      }
+    }
+    return history;
+  }
+}

@@ -1,0 +1,29 @@
+package dev.studio.runtime.agent.tools;
+
+import dev.studio.runtime.agent.model.ToolSpec;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The tools a run may call, by name. */
+public final class ToolRegistry {
+  private final Map<String, Tool> tools = new LinkedHashMap<>();
+
+  public ToolRegistry(Collection<? extends Tool> tools) {
+    for (Tool tool : tools) {
+      if (this.tools.putIfAbsent(tool.name(), tool) != null) {
+        throw new IllegalArgumentException("two tools are named " + tool.name());
+      }
+    }
+  }
+
+  public Optional<Tool> get(String name) {
+    return Optional.ofNullable(tools.get(name));
+  }
+
+  public List<ToolSpec> specs() {
+    return tools.values().stream().map(Tool::spec).toList();
+  }
+}

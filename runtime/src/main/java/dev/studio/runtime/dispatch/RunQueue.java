@@ -1,0 +1,268 @@
+package dev.studio.runtime.dispatch;
+
+import dev.studio.runtime.datastore.Redis;
+import dev.studio.runtime.datastore.RedisScript;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The run queue on Redis. Each operation that touches several keys is one Lua script, so it is
+ * atomic: a run is never in two places, never lost between two, and a thread never has two runs
+ * active.
+ */
+public final class RunQueue {
+  /**
+   * Enqueue: if the thread has no active run, this one becomes active and ready; otherwise it waits
+   * in the thread's pending list, in order. A run Redis already knows is left alone (the sweeper
+   * relies on this).
+   */
+  private static final RedisScript ENQUEUE = new RedisScript("""
+      -- KEYS: known, active, pending, queue, wake   ARGV: run, payload
+      if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 2 end
+      redis.call('SADD', KEYS[1], ARGV[1])
+      local active = redis.call('GET', KEYS[2])
+      if active == false or active == ARGV[1] then
+        redis.call('SET', KEYS[2], ARGV[1])
+        redis.call('LPUSH', KEYS[4], ARGV[2])
+        redis.call('LPUSH', KEYS[5], '1')
+        redis.call('LTRIM', KEYS[5], 0, 255)
+        return 1
+      end
+      redis.call('RPUSH', KEYS[3], ARGV[2])
+      return 0
+      """);
+
+  /**
+   * Claim: the first ready run of the lanes, tried in the order given, moved to its in-flight list
+   * and locked for this worker, in one step. A run someone else holds the lock of (a duplicate) is
+   * dropped from our in-flight list and the next one tried.
+   */
+  private static final RedisScript CLAIM = new RedisScript("""
+      -- KEYS: queue1, inflight1, queue2, inflight2, ...   ARGV: token, leaseMs, lockPrefix
+      for i = 1, #KEYS, 2 do
+        while true do
+          local payload = redis.call('LMOVE', KEYS[i], KEYS[i + 1], 'RIGHT', 'LEFT')
+          if not payload then break end
+          local run = cjson.decode(payload).run
+          if redis.call('SET', ARGV[3] .. run, ARGV[1], 'NX', 'PX', ARGV[2]) then
+            return {tostring((i + 1) / 2), payload}
+          end
+          redis.call('LREM', KEYS[i + 1], 1, payload)
+        end
+      end
+      return false
+      """);
+
+  /**
+   * Renew: extend the lock and the started marker if this worker still holds the lock; 1 if so, 0
+   * if another worker holds it, -1 if it is gone (expired, or Redis lost it).
+   */
+  private static final RedisScript RENEW = new RedisScript("""
+      -- KEYS: lock, started   ARGV: token, leaseMs, markerMs
+      local holder = redis.call('GET', KEYS[1])
+      if holder == ARGV[1] then
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+        return 1
+      end
+      if holder == false then return -1 end
+      return 0
+      """);
+
+  /**
+   * Finish: the run leaves Redis (in-flight entry, lock if ours, marker, known set) and, if it was
+   * its thread's active run, the thread's next pending run becomes active and ready.
+   */
+  private static final RedisScript FINISH = new RedisScript("""
+      -- KEYS: inflight, lock, started, active, pending, known
+      -- ARGV: payload, token, run, queuePrefix, wakePrefix
+      redis.call('LREM', KEYS[1], 0, ARGV[1])
+      if redis.call('GET', KEYS[2]) == ARGV[2] then redis.call('DEL', KEYS[2]) end
+      redis.call('DEL', KEYS[3])
+      redis.call('SREM', KEYS[6], ARGV[3])
+      if redis.call('GET', KEYS[4]) == ARGV[3] then
+        local nextRun = redis.call('LPOP', KEYS[5])
+        if nextRun then
+          local lane = cjson.decode(nextRun).lane
+          redis.call('SET', KEYS[4], cjson.decode(nextRun).run)
+          redis.call('LPUSH', ARGV[4] .. lane, nextRun)
+          redis.call('LPUSH', ARGV[5] .. lane, '1')
+          redis.call('LTRIM', ARGV[5] .. lane, 0, 255)
+        else
+          redis.call('DEL', KEYS[4])
+        end
+      end
+      return 1
+      """);
+
+  /**
+   * Requeue (reaper, shutdown): back from in-flight to the front of its queue (it goes out next),
+   * only if no worker holds its lock; 1 if it moved.
+   */
+  private static final RedisScript REQUEUE = new RedisScript("""
+      -- KEYS: inflight, queue, lock, wake   ARGV: payload
+      if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+      if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
+      redis.call('RPUSH', KEYS[2], ARGV[1])
+      redis.call('LPUSH', KEYS[4], '1')
+      redis.call('LTRIM', KEYS[4], 0, 255)
+      return 1
+      """);
+
+  /** Release (graceful shutdown): let go of a lock this worker holds, so another takes over now. */
+  private static final RedisScript RELEASE = new RedisScript("""
+      -- KEYS: lock   ARGV: token
+      if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+      return 0
+      """);
+
+  private final Redis redis;
+  private final RedisKeys keys;
+
+  public RunQueue(Redis redis) {
+    this.redis = redis;
+    this.keys = new RedisKeys(redis);
+  }
+
+  public RedisKeys keys() {
+    return keys;
+  }
+
+  /** What enqueueing did. */
+  public enum Enqueued {
+    READY,
+    WAITING,
+    ALREADY_KNOWN
+  }
+
+  public Enqueued enqueue(QueuedRun run) {
+    Long result = ENQUEUE.run(sync(), ScriptOutputType.INTEGER,
+        new String[] {keys.known(), keys.active(run.thread()), keys.pending(run.thread()), keys.queue(run.lane()), keys.wake(run.lane())},
+        run.run().toString(), run.payload());
+    return switch (result.intValue()) {
+      case 1 -> Enqueued.READY;
+      case 0 -> Enqueued.WAITING;
+      default -> Enqueued.ALREADY_KNOWN;
+    };
+  }
+
+  /** A run a worker claimed: it is in-flight and the worker holds its lock with {@code token}. */
+  public record Claim(QueuedRun run, String token) {}
+
+  /** Claims the first ready run of {@code lanes}, trying them in that order. */
+  public Optional<Claim> claim(List<Lane> lanes, String token, Duration lease) {
+    String[] claimKeys = new String[lanes.size() * 2];
+    for (int i = 0; i < lanes.size(); i++) {
+      claimKeys[2 * i] = keys.queue(lanes.get(i));
+      claimKeys[2 * i + 1] = keys.inflight(lanes.get(i));
+    }
+    List<Object> result = CLAIM.run(sync(), ScriptOutputType.MULTI, claimKeys, token, Long.toString(lease.toMillis()), keys.lockPrefix());
+    // Nothing to claim comes back as nil, which Lettuce hands over as [null].
+    if (result == null || result.size() < 2 || result.get(1) == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new Claim(QueuedRun.parse((String) result.get(1)), token));
+  }
+
+  /** Writes the started marker: from now on, a lost worker's run is not simply replayed. */
+  public void markStarted(Claim claim, String worker, Duration markerTtl) {
+    String marker = "{\"run\":\"" + claim.run().run() + "\",\"thread\":\"" + claim.run().thread() + "\",\"by\":\"" + worker
+        + "\",\"at\":" + System.currentTimeMillis() + "}";
+    sync().psetex(keys.started(claim.run().run()), markerTtl.toMillis(), marker);
+  }
+
+  /** Lease renewal outcome. */
+  public enum Renewal {
+    RENEWED,
+    LOST,
+    GONE
+  }
+
+  public Renewal renew(Claim claim, Duration lease, Duration markerTtl) {
+    Long result = RENEW.run(sync(), ScriptOutputType.INTEGER,
+        new String[] {keys.lock(claim.run().run()), keys.started(claim.run().run())},
+        claim.token(), Long.toString(lease.toMillis()), Long.toString(markerTtl.toMillis()));
+    return result == 1 ? Renewal.RENEWED : result == 0 ? Renewal.LOST : Renewal.GONE;
+  }
+
+  /** Takes the lock again after Redis lost it; false if another worker got it first. */
+  public boolean relock(Claim claim, Duration lease) {
+    return "OK".equals(sync().set(keys.lock(claim.run().run()), claim.token(),
+        io.lettuce.core.SetArgs.Builder.nx().px(lease.toMillis())));
+  }
+
+  public void finish(Claim claim) {
+    finish(claim.run(), claim.token());
+  }
+
+  /** Removes a run from Redis and hands its thread to the next run. */
+  public void finish(QueuedRun run, String token) {
+    FINISH.run(sync(), ScriptOutputType.INTEGER,
+        new String[] {keys.inflight(run.lane()), keys.lock(run.run()), keys.started(run.run()), keys.active(run.thread()),
+            keys.pending(run.thread()), keys.known()},
+        run.payload(), token == null ? "" : token, run.run().toString(), keys.queuePrefix(), keys.wakePrefix());
+  }
+
+  /** Puts an unlocked in-flight run back at the head of its queue; true if it moved. */
+  public boolean requeue(QueuedRun run) {
+    Long moved = REQUEUE.run(sync(), ScriptOutputType.INTEGER,
+        new String[] {keys.inflight(run.lane()), keys.queue(run.lane()), keys.lock(run.run()), keys.wake(run.lane())},
+        run.payload());
+    return moved == 1;
+  }
+
+  public void release(Claim claim) {
+    RELEASE.run(sync(), ScriptOutputType.INTEGER, new String[] {keys.lock(claim.run().run())}, claim.token());
+  }
+
+  /** In-flight runs of a lane (the reaper's worklist). */
+  public List<QueuedRun> inflight(Lane lane) {
+    List<QueuedRun> runs = new ArrayList<>();
+    for (String payload : sync().lrange(keys.inflight(lane), 0, -1)) {
+      runs.add(QueuedRun.parse(payload));
+    }
+    return runs;
+  }
+
+  public boolean locked(UUID run) {
+    return sync().exists(keys.lock(run)) == 1;
+  }
+
+  public boolean startedMarker(UUID run) {
+    return sync().exists(keys.started(run)) == 1;
+  }
+
+  /** Sets the thread's active run if none is set (the sweeper restores a running run's claim). */
+  public void restoreActive(UUID thread, UUID run) {
+    sync().setnx(keys.active(thread), run.toString());
+  }
+
+  /** Ready runs per lane. */
+  public Map<Lane, Long> depth() {
+    Map<Lane, Long> depth = new EnumMap<>(Lane.class);
+    for (Lane lane : Lane.values()) {
+      depth.put(lane, sync().llen(keys.queue(lane)));
+    }
+    return depth;
+  }
+
+  /** Runs in flight per lane. */
+  public Map<Lane, Long> running() {
+    Map<Lane, Long> running = new EnumMap<>(Lane.class);
+    for (Lane lane : Lane.values()) {
+      running.put(lane, sync().llen(keys.inflight(lane)));
+    }
+    return running;
+  }
+
+  private RedisCommands<String, String> sync() {
+    return redis.connection().sync();
+  }
+}

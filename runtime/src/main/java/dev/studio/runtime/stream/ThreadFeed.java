@@ -1,0 +1,120 @@
+package dev.studio.runtime.stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One thread's events in this process: a JetStream ordered consumer from the thread's first event
+ * on, a ring of the latest events, and the viewers watching. A viewer that attaches gets the ring
+ * (after its Last-Event-ID) and then everything live, with no gap between the two: both happen
+ * under the same lock the consumer delivers under. Ordered consumers survive NATS restarts,
+ * resuming after the last sequence they delivered.
+ */
+final class ThreadFeed {
+  private static final Logger log = LoggerFactory.getLogger(ThreadFeed.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final int RING = 2000;
+
+  private final UUID thread;
+  private final ArrayDeque<StreamEvent> ring = new ArrayDeque<>();
+  private final Set<Viewer> viewers = ConcurrentHashMap.newKeySet();
+  private final JetStreamSubscription subscription;
+  private long firstSeqInRing = -1;
+  private boolean evicted;
+  volatile long idleSince = System.nanoTime();
+
+  ThreadFeed(UUID thread, Connection nats, Dispatcher dispatcher) throws Exception {
+    this.thread = thread;
+    var options = PushSubscribeOptions.builder()
+        .stream(Streams.STREAM)
+        .ordered(true)
+        .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.All).build())
+        .build();
+    subscription = nats.jetStream().subscribe(Streams.subject(thread), dispatcher, this::deliver, true, options);
+  }
+
+  private void deliver(Message message) {
+    long seq = message.metaData().streamSequence();
+    String data = new String(message.getData(), StandardCharsets.UTF_8);
+    String type;
+    try {
+      type = JSON.readTree(data).path("type").asText("message");
+    } catch (Exception e) {
+      log.warn("skipping a malformed event {} on thread {}", seq, thread);
+      return;
+    }
+    var event = new StreamEvent(seq, type, data);
+    synchronized (this) {
+      if (firstSeqInRing < 0) {
+        firstSeqInRing = seq;
+      }
+      ring.add(event);
+      if (ring.size() > RING) {
+        ring.poll();
+        firstSeqInRing = ring.peek().seq();
+        evicted = true;
+      }
+      for (Viewer viewer : viewers) {
+        viewer.offer(event);
+      }
+    }
+  }
+
+  /**
+   * Attaches a viewer that has seen everything up to {@code lastSeq}. Returns the events it still
+   * needs from before the ring (empty if the ring covers them): the caller replays those first.
+   */
+  synchronized boolean attach(Viewer viewer, long lastSeq) {
+    boolean ringCovers = !evicted || lastSeq + 1 >= firstSeqInRing;
+    if (ringCovers) {
+      for (StreamEvent event : ring) {
+        viewer.offer(event);
+      }
+    }
+    viewers.add(viewer);
+    return ringCovers;
+  }
+
+  /** Events of the ring, for a viewer that replayed older ones from the stream first. */
+  synchronized List<StreamEvent> ringSnapshot() {
+    return new ArrayList<>(ring);
+  }
+
+  void detach(Viewer viewer) {
+    viewers.remove(viewer);
+    if (viewers.isEmpty()) {
+      idleSince = System.nanoTime();
+    }
+  }
+
+  int viewerCount() {
+    return viewers.size();
+  }
+
+  void closeViewers() {
+    viewers.forEach(Viewer::close);
+  }
+
+  void close() {
+    try {
+      subscription.unsubscribe();
+    } catch (IllegalStateException ignored) {
+      // Already closed with the connection.
+    }
+  }
+}
