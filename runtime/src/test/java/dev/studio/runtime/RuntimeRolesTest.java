@@ -41,9 +41,12 @@ class RuntimeRolesTest {
       assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
       assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("http_server_requests_seconds_count{method=\"GET\",route=\"/health/ready\",status=\"200\"}");
 
-      var unknown = get(runtime, "/api/nothing-here");
+      var unknown = get(runtime, "/nothing-here");
       assertThat(unknown.statusCode()).isEqualTo(404);
       assertThat(unknown.body()).contains("\"error\":{\"code\":\"not_found\"");
+      // Only roles that serve the api have api routes; those answer strangers with 401.
+      var anonymous = get(runtime, "/api/acme/threads");
+      assertThat(anonymous.statusCode()).isEqualTo(role.servesApi() ? 401 : 404);
 
       Integer migrated = runtime.datastores().postgres().jdbi().withHandle(h ->
           h.createQuery("select count(*) from schema_migrations").mapTo(Integer.class).one());
