@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +47,12 @@ public final class AgentRunner implements RunExecutor {
   }
 
   @Override
-  public Disposition execute(QueuedRun queued, Supplier<String> stop) throws InterruptedException {
+  public Disposition execute(QueuedRun queued, Control control) throws InterruptedException {
     var started = runs.start(queued.run(), worker);
     if (started.isEmpty()) {
       return Disposition.FINISHED; // cancelled (or ended) while it waited
     }
+    control.markStarted();
     Run run = started.get().run();
     boolean resumed = started.get().resumed();
     var startedEvent = JSON.createObjectNode().put("runId", run.id().toString()).put("attempt", run.attempt())
@@ -61,7 +61,7 @@ public final class AgentRunner implements RunExecutor {
 
     AgentLoop.Outcome outcome;
     try {
-      outcome = loop.run(run, history(run), resumed ? journal.steps(run.id()) : List.of(), stop);
+      outcome = loop.run(run, history(run), resumed ? journal.steps(run.id()) : List.of(), control::stopReason);
     } catch (InterruptedException e) {
       throw e;
     } catch (RuntimeException e) {

@@ -1,9 +1,19 @@
 package dev.studio.runtime.dispatch;
 
-import java.util.function.Supplier;
-
 /** Executes a claimed run (the agent loop implements it); dispatch only moves runs around. */
 public interface RunExecutor {
+
+  /** What the executor may ask of dispatch while it runs. */
+  interface Control {
+    /**
+     * Call once the run is taken in PostgreSQL and before its first side effect: from then on a
+     * lost worker's run is resumed or interrupted, never simply replayed.
+     */
+    void markStarted();
+
+    /** Why the worker must stop now (cancelled, lease lost, shutting down), or null to go on. */
+    String stopReason();
+  }
 
   /** What dispatch should do with the run afterwards. */
   enum Disposition {
@@ -13,8 +23,5 @@ public interface RunExecutor {
     HANDED_BACK
   }
 
-  /**
-   * @param stop why the worker must stop now (cancelled, lease lost, shutting down), or null
-   */
-  Disposition execute(QueuedRun run, Supplier<String> stop) throws InterruptedException;
+  Disposition execute(QueuedRun run, Control control) throws InterruptedException;
 }

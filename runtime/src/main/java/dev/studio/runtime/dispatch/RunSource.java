@@ -91,8 +91,17 @@ public final class RunSource implements WorkSource {
     active.put(claim.run().run(), run);
     long start = System.nanoTime();
     try {
-      queue.markStarted(claim, worker, markerTtl);
-      var disposition = executor.execute(claim.run(), () -> run.stop != null ? run.stop : stopAll);
+      var disposition = executor.execute(claim.run(), new RunExecutor.Control() {
+        @Override
+        public void markStarted() {
+          queue.markStarted(claim, worker, markerTtl);
+        }
+
+        @Override
+        public String stopReason() {
+          return run.stop != null ? run.stop : stopAll;
+        }
+      });
       if (disposition == RunExecutor.Disposition.FINISHED) {
         queue.finish(claim);
       } else {

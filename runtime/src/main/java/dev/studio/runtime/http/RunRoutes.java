@@ -71,6 +71,7 @@ public final class RunRoutes implements RouteGroup {
     json.put("lane", run.lane().name());
     json.put("bundle", run.bundle());
     json.put("attempt", run.attempt());
+    json.put("worker", run.worker());
     json.put("maxSteps", run.maxSteps());
     json.put("error", run.error());
     json.put("reason", run.reason());

@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>{@code /tool <name> <json-args>} makes it call that tool once, then report the result;
- *   <li>{@code /slow <millis> <text>} echoes with a pause before each word (a long model step).
+ *   <li>{@code /slow <millis> <rest>} pauses before each word it streams during the run, and
+ *       treats {@code <rest>} as the message: {@code /slow 200 /tool echo {...}} calls the tool,
+ *       then reports slowly (a long model step after a finished tool step).
  * </ul>
  */
 public final class DevModel implements ModelProvider {
@@ -25,22 +27,32 @@ public final class DevModel implements ModelProvider {
 
   @Override
   public ModelResponse complete(ModelRequest request, DeltaSink sink) throws InterruptedException {
+    String text = lastUserText(request);
+    long pause = 0;
+    if (text.startsWith("/slow ")) {
+      String[] parts = text.split("\\s+", 3);
+      pause = parseLong(parts.length > 1 ? parts[1] : "0");
+      text = parts.length > 2 ? parts[2] : "";
+    }
     var last = request.messages().isEmpty() ? null : request.messages().get(request.messages().size() - 1);
     if (last instanceof ChatMessage.ToolResult result) {
       return say(sink, result.error()
           ? "Tool " + result.toolName() + " failed: " + result.content()
-          : "Tool " + result.toolName() + " returned: " + result.content(), 0);
+          : "Tool " + result.toolName() + " returned: " + result.content(), pause);
     }
-    String text = last instanceof ChatMessage.User user ? user.text().strip() : "";
     if (text.startsWith("/tool ") || text.equals("/tool")) {
       return toolCall(request, text.substring("/tool".length()).strip(), sink);
     }
-    if (text.startsWith("/slow ")) {
-      String[] parts = text.split("\\s+", 3);
-      long pause = parseLong(parts.length > 1 ? parts[1] : "0");
-      return say(sink, "Echo: " + (parts.length > 2 ? parts[2] : ""), pause);
+    return say(sink, "Echo: " + text, pause);
+  }
+
+  private static String lastUserText(ModelRequest request) {
+    for (int i = request.messages().size() - 1; i >= 0; i--) {
+      if (request.messages().get(i) instanceof ChatMessage.User user) {
+        return user.text().strip();
+      }
     }
-    return say(sink, "Echo: " + text, 0);
+    return "";
   }
 
   private static ModelResponse toolCall(ModelRequest request, String rest, DeltaSink sink) throws InterruptedException {

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -62,7 +63,8 @@ final class ModelHttp {
         continue;
       } catch (IOException e) {
         if (attempt >= limits.attempts()) {
-          throw new ModelException(provider + " is unreachable: " + e.getMessage(), true, e);
+          String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(); // a refused connect has none
+          throw new ModelException(provider + " is unreachable: " + why, true, e);
         }
         wait = sleep(wait, null);
         continue;
@@ -71,7 +73,7 @@ final class ModelHttp {
       if (status == 200) {
         return IdleTimeout.guard(response.body(), limits.idle(), provider);
       }
-      String detail = errorDetail(response);
+      String detail = errorDetail(response, headers);
       boolean retryable = status == 429 || status == 529 || status >= 500;
       if (!retryable || attempt >= limits.attempts()) {
         throw new ModelException(provider + " answered " + status + (detail.isEmpty() ? "" : ": " + detail), retryable);
@@ -98,13 +100,28 @@ final class ModelHttp {
     return next.compareTo(limits.maxBackoff()) > 0 ? limits.maxBackoff() : next;
   }
 
+  /** The text without our credentials: some providers and gateways echo the key they refused. */
+  private static String redact(String text, Map<String, String> headers) {
+    String redacted = text;
+    for (var header : headers.entrySet()) {
+      String name = header.getKey().toLowerCase(Locale.ROOT);
+      if (name.equals("authorization") || name.equals("x-api-key")) {
+        String secret = header.getValue().replaceFirst("(?i)^bearer\\s+", "");
+        if (!secret.isBlank()) {
+          redacted = redacted.replace(secret, "****");
+        }
+      }
+    }
+    return redacted;
+  }
+
   /** The provider's own error message, if its body has one (never our request or key). */
-  private static String errorDetail(HttpResponse<InputStream> response) {
+  private static String errorDetail(HttpResponse<InputStream> response, Map<String, String> headers) {
     try (InputStream in = response.body()) {
       String body = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
       var node = JSON.readTree(body);
       var error = node.path("error");
-      String message = error.isTextual() ? error.asText() : error.path("message").asText("");
+      String message = redact(error.isTextual() ? error.asText() : error.path("message").asText(""), headers);
       return message.length() > 300 ? message.substring(0, 300) + "..." : message;
     } catch (Exception e) {
       return "";

@@ -60,6 +60,7 @@ public final class OpenAiModel implements ModelProvider {
     var body = ModelHttp.JSON.createObjectNode();
     body.put("model", model);
     body.put("stream", true);
+    body.putObject("stream_options").put("include_usage", true); // else a stream never says how many tokens it used
     body.put("max_tokens", request.maxTokens());
     ArrayNode messages = body.putArray("messages");
     if (request.system() != null && !request.system().isBlank()) {

@@ -1,0 +1,90 @@
+package dev.studio.runtime.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** A client of the studio HTTP API, as a user's program would be. */
+public final class Api {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final String base;
+  private final String token;
+
+  /** An answer: status, headers and the JSON body (null if the body is not JSON). */
+  public record Response(int status, Map<String, java.util.List<String>> headers, String text, JsonNode json) {
+    public String header(String name) {
+      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0)).findFirst().orElse(null);
+    }
+
+    public String at(String pointer) {
+      return json == null ? null : json.at(pointer).asText(null);
+    }
+  }
+
+  public Api(String base, String token) {
+    this.base = base;
+    this.token = token;
+  }
+
+  public Api as(String otherToken) {
+    return new Api(base, otherToken);
+  }
+
+  public String base() {
+    return base;
+  }
+
+  public Response get(String path) {
+    return send(request(path).GET());
+  }
+
+  public Response post(String path, Object body) {
+    return postRaw(path, body instanceof String s ? s : json(body));
+  }
+
+  public Response postRaw(String path, String body) {
+    return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  public Response delete(String path) {
+    return send(request(path).DELETE());
+  }
+
+  private HttpRequest.Builder request(String path) {
+    var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    return builder;
+  }
+
+  private static Response send(HttpRequest.Builder request) {
+    try {
+      var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode json = null;
+      try {
+        json = response.body().isBlank() ? null : JSON.readTree(response.body());
+      } catch (Exception notJson) {
+        // Not every answer is JSON.
+      }
+      return new Response(response.statusCode(), response.headers().map(), response.body(), json);
+    } catch (Exception e) {
+      throw new IllegalStateException("request failed: " + e.getMessage(), e);
+    }
+  }
+
+  static String json(Object body) {
+    try {
+      return JSON.writeValueAsString(body);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}
