@@ -128,7 +128,7 @@ public final class StudioRuntime implements AutoCloseable {
     routes.add(new HealthRoutes(lifecycle, datastores));
     routes.add(new MetricsRoutes(metrics));
     if (config.role().servesApi()) {
-      hub = new StreamHub(nats, metrics);
+      hub = new StreamHub(datastores.nats(), metrics);
       routes.addAll(apiRoutes());
     } else {
       hub = null;

@@ -36,9 +36,10 @@ public final class StreamHub implements AutoCloseable {
     return thread;
   });
 
-  public StreamHub(Connection nats, MeterRegistry metrics) {
-    this.nats = nats;
-    this.dispatcher = nats.createDispatcher();
+  public StreamHub(dev.studio.runtime.datastore.Nats natsStore, MeterRegistry metrics) {
+    this.nats = natsStore.connection();
+    natsStore.onReconnect(() -> feeds.values().forEach(ThreadFeed::catchUp));
+    this.dispatcher = this.nats.createDispatcher();
     Gauge.builder("studio.stream.feeds", feeds, ConcurrentHashMap::size).register(metrics);
     Gauge.builder("studio.stream.viewers", feeds, f -> f.values().stream().mapToInt(ThreadFeed::viewerCount).sum()).register(metrics);
     janitor.scheduleAtFixedRate(this::closeIdleFeeds, 15, 15, TimeUnit.SECONDS);

@@ -33,19 +33,50 @@ final class ThreadFeed {
   private final UUID thread;
   private final ArrayDeque<StreamEvent> ring = new ArrayDeque<>();
   private final Set<Viewer> viewers = ConcurrentHashMap.newKeySet();
-  private final JetStreamSubscription subscription;
+  private final Connection nats;
+  private final Dispatcher dispatcher;
+  private volatile JetStreamSubscription subscription;
+  private long lastSeq;
   private long firstSeqInRing = -1;
   private boolean evicted;
   volatile long idleSince = System.nanoTime();
 
   ThreadFeed(UUID thread, Connection nats, Dispatcher dispatcher) throws Exception {
     this.thread = thread;
-    var options = PushSubscribeOptions.builder()
-        .stream(Streams.STREAM)
-        .ordered(true)
-        .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.All).build())
-        .build();
-    subscription = nats.jetStream().subscribe(Streams.subject(thread), dispatcher, this::deliver, true, options);
+    this.nats = nats;
+    this.dispatcher = dispatcher;
+    subscription = subscribe(0);
+  }
+
+  /** An ordered consumer of the thread from the event after {@code after} on (0: from the first). */
+  private JetStreamSubscription subscribe(long after) throws Exception {
+    var config = after == 0
+        ? ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.All)
+        : ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(after + 1);
+    var options = PushSubscribeOptions.builder().stream(Streams.STREAM).ordered(true).configuration(config.build()).build();
+    return nats.jetStream().subscribe(Streams.subject(thread), dispatcher, this::deliver, true, options);
+  }
+
+  /**
+   * After NATS came back: a fresh consumer from the last event delivered, at once, rather than
+   * waiting for the old one to notice missed heartbeats.
+   */
+  void catchUp() {
+    long after;
+    synchronized (this) {
+      after = lastSeq;
+    }
+    try {
+      var old = subscription;
+      subscription = subscribe(after);
+      try {
+        old.unsubscribe();
+      } catch (RuntimeException ignored) {
+        // The old consumer is gone with the old connection.
+      }
+    } catch (Exception e) {
+      log.warn("cannot resubscribe to thread {} after a reconnect: {}", thread, e.getMessage());
+    }
   }
 
   private void deliver(Message message) {
@@ -60,6 +91,10 @@ final class ThreadFeed {
     }
     var event = new StreamEvent(seq, type, data);
     synchronized (this) {
+      if (seq <= lastSeq) {
+        return; // an old consumer and its replacement may overlap for a moment
+      }
+      lastSeq = seq;
       if (firstSeqInRing < 0) {
         firstSeqInRing = seq;
       }

@@ -1,0 +1,57 @@
+package dev.studio.runtime.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.studio.runtime.Role;
+import dev.studio.runtime.testing.Platform;
+import dev.studio.runtime.testing.PrivateServers;
+import io.lettuce.core.RedisClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redis holds nothing that cannot be rebuilt: after a FLUSHALL (on a Redis of this test's own)
+ * every run PostgreSQL knows is queued again, in its thread's order, and completes.
+ */
+class RedisLossTest {
+
+  @Test
+  void afterFlushallEveryQueuedRunStillCompletesInOrder() {
+    try (var redis = new PrivateServers.Redis(); var platform = Platform.create(Map.of("REDIS_URL", redis.url()))) {
+      var api = platform.start(Role.api);
+      var admin = platform.admin(api);
+      String org = Platform.org(admin);
+      List<String> runs = new ArrayList<>();
+      List<String> inOrder = new ArrayList<>();
+      String sharedThread = Platform.thread(admin, org);
+      for (int i = 0; i < 5; i++) {
+        inOrder.add(Platform.post(admin, org, sharedThread, "in order " + i));
+        runs.add(Platform.post(admin, org, Platform.thread(admin, org), "alone " + i));
+      }
+      runs.addAll(inOrder);
+      var client = RedisClient.create(redis.url());
+      try (var connection = client.connect()) {
+        assertThat(connection.sync().dbsize()).isPositive();
+        connection.sync().flushall();
+        assertThat(connection.sync().dbsize()).isZero();
+      } finally {
+        client.shutdown();
+      }
+
+      platform.start(Role.worker);
+      for (String run : runs) {
+        assertThat(Platform.awaitRun(admin, org, run, Duration.ofSeconds(40)).at("/state")).isEqualTo("completed");
+      }
+      // The shared thread's runs still ran one at a time, in the order they were posted.
+      for (int i = 1; i < inOrder.size(); i++) {
+        var previous = admin.get("/api/" + org + "/runs/" + inOrder.get(i - 1));
+        var current = admin.get("/api/" + org + "/runs/" + inOrder.get(i));
+        assertThat(Instant.parse(current.at("/startedAt"))).isAfterOrEqualTo(Instant.parse(previous.at("/finishedAt")));
+      }
+    }
+  }
+}
