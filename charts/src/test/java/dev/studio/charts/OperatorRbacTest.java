@@ -64,7 +64,7 @@ class OperatorRbacTest {
     try (var cluster = MockCluster.withGatewayApi()) {
       var base = MockCluster.operatorConfig();
       cluster.startOperator(new OperatorConfig(base.watchNamespaces(), true, "studio-operator-lock", OPERATOR_NAMESPACE,
-          "rbac-test", 0, base.images(), 2));
+          "rbac-test", 0, base.images(), 2, base.autoscaling()));
       runThroughALifeCycle(cluster);
       requests = MockCluster.byOperator(cluster.drainRequests());
     }

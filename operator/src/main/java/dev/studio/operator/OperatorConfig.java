@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
  * @param images default images ({@code STUDIO_RUNTIME_IMAGE}, {@code STUDIO_DAEMON_IMAGE}, {@code
  *     STUDIO_SIDECAR_IMAGE}, {@code STUDIO_VERSION})
  * @param reconcileThreads concurrent reconciles ({@code RECONCILE_THREADS})
+ * @param autoscaling how WorkerPools with autoscaling read queue depth and scale
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -27,7 +28,25 @@ public record OperatorConfig(
     String identity,
     int httpPort,
     Images images,
-    int reconcileThreads) {
+    int reconcileThreads,
+    Autoscaling autoscaling) {
+
+  /**
+   * Queue-depth autoscaling of WorkerPools.
+   *
+   * @param apiUrl where a platform's api answers, {@code {name}} and {@code {namespace}} filled in
+   *     ({@code STUDIO_API_URL}, default {@code http://{name}-api.{namespace}.svc:8080})
+   * @param every how often depth is read ({@code AUTOSCALE_INTERVAL_SECONDS}, default 15)
+   * @param scaleDownAfter how long depth must stay low before a pool shrinks ({@code
+   *     AUTOSCALE_SCALE_DOWN_SECONDS}, default 120)
+   */
+  public record Autoscaling(String apiUrl, java.time.Duration every, java.time.Duration scaleDownAfter) {
+    public static final String DEFAULT_API_URL = "http://{name}-api.{namespace}.svc:8080";
+
+    public String apiUrlOf(String name, String namespace) {
+      return apiUrl.replace("{name}", name).replace("{namespace}", namespace);
+    }
+  }
 
   /** Thrown with the one line to print when a setting is wrong. */
   public static final class InvalidSetting extends RuntimeException {
@@ -53,7 +72,11 @@ public record OperatorConfig(
             env.getOrDefault("STUDIO_DAEMON_IMAGE", Images.DEFAULT_DAEMON),
             env.getOrDefault("STUDIO_SIDECAR_IMAGE", Images.DEFAULT_SIDECAR),
             version),
-        integer(env, "RECONCILE_THREADS", 10, 1, 200));
+        integer(env, "RECONCILE_THREADS", 10, 1, 200),
+        new Autoscaling(
+            env.getOrDefault("STUDIO_API_URL", Autoscaling.DEFAULT_API_URL),
+            java.time.Duration.ofSeconds(integer(env, "AUTOSCALE_INTERVAL_SECONDS", 15, 1, 3600)),
+            java.time.Duration.ofSeconds(integer(env, "AUTOSCALE_SCALE_DOWN_SECONDS", 120, 0, 86400))));
   }
 
   /** The version this jar was built as; images default to the same tag. */

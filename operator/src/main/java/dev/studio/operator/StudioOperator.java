@@ -62,7 +62,9 @@ public final class StudioOperator implements AutoCloseable {
     operator.register(
         new StudioDeploymentReconciler(config.images(), gatewayApi, events),
         overrides -> configure(overrides, config));
-    operator.register(new WorkerPoolReconciler(config.images(), events), overrides -> configure(overrides, config));
+    var depths = new dev.studio.operator.workerpool.ApiQueueDepths(client, config.autoscaling());
+    operator.register(new WorkerPoolReconciler(config.images(), events, depths, config.autoscaling()),
+        overrides -> configure(overrides, config));
   }
 
   private static <R extends HasMetadata> void configure(ControllerConfigurationOverrider<R> overrides, OperatorConfig config) {

@@ -101,7 +101,8 @@ public final class MockCluster implements AutoCloseable {
   /** The settings a test operator runs with: all namespaces, no leader election. */
   public static OperatorConfig operatorConfig() {
     return new OperatorConfig(Set.of(), false, "studio-operator-lock", null, "test-operator", 0,
-        new Images(Images.DEFAULT_RUNTIME, Images.DEFAULT_DAEMON, Images.DEFAULT_SIDECAR, "0.1.0-test"), 4);
+        new Images(Images.DEFAULT_RUNTIME, Images.DEFAULT_DAEMON, Images.DEFAULT_SIDECAR, "0.1.0-test"), 4,
+        new OperatorConfig.Autoscaling(OperatorConfig.Autoscaling.DEFAULT_API_URL, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2)));
   }
 
   public StudioOperator startOperator() {

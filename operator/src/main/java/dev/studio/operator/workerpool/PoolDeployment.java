@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /** The pool's worker Deployment, as a JOSDK dependent. */
+// The replicas the reconciler decided on (the spec's, or the autoscaler's) reach it as Replicas.
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=" + PoolManifests.COMPONENT))
 public final class PoolDeployment extends CRUDKubernetesDependentResource<Deployment, WorkerPool> {
 
@@ -27,7 +28,8 @@ public final class PoolDeployment extends CRUDKubernetesDependentResource<Deploy
         PoolManifests.deployment(
             pool,
             workflow.getMandatory(StudioDeployment.class, StudioDeployment.class),
-            workflow.getMandatory(Images.class, Images.class)),
+            workflow.getMandatory(Images.class, Images.class),
+            workflow.getMandatory(Replicas.class, Replicas.class).count()),
         pool);
   }
 

@@ -37,6 +37,11 @@ public final class PoolManifests {
   }
 
   public static Deployment deployment(WorkerPool pool, StudioDeployment studio, Images images) {
+    return deployment(pool, studio, images, replicas(pool.getSpec()));
+  }
+
+  /** The pool's Deployment with {@code replicas} pods (the autoscaler's figure). */
+  public static Deployment deployment(WorkerPool pool, StudioDeployment studio, Images images, int replicas) {
     WorkerPoolSpec spec = pool.getSpec();
     var studioWorker = studio.getSpec().worker();
     var labels = Labels.of(studio.getMetadata().getName(), COMPONENT);
@@ -49,7 +54,7 @@ public final class PoolManifests {
             labels,
             selector(pool),
             "worker",
-            replicas(spec),
+            replicas,
             spec.resources() != null ? spec.resources() : studioWorker.resources(),
             WorkerTier.settings(
                 spec.queues(),

@@ -5,6 +5,7 @@ import dev.studio.crd.v1alpha1.StudioDeployment;
 import dev.studio.crd.v1alpha1.WorkerPool;
 import dev.studio.crd.v1alpha1.WorkerPoolStatus;
 import dev.studio.operator.Images;
+import dev.studio.operator.OperatorConfig;
 import dev.studio.operator.manifest.Labels;
 import dev.studio.operator.status.Backoff;
 import dev.studio.operator.status.Conditions;
@@ -24,6 +25,9 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -40,12 +44,19 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
   public static final String REASON_STUDIO_NOT_FOUND = "StudioNotFound";
   private static final String BY_STUDIO = "by-studio";
 
+  public static final String AUTOSCALING = "Autoscaling";
+
   private final Images images;
   private final EventRecorder events;
+  private final QueueDepths depths;
+  private final OperatorConfig.Autoscaling autoscaling;
+  private final Map<ResourceID, Instant> lowSince = new ConcurrentHashMap<>();
 
-  public WorkerPoolReconciler(Images images, EventRecorder events) {
+  public WorkerPoolReconciler(Images images, EventRecorder events, QueueDepths depths, OperatorConfig.Autoscaling autoscaling) {
     this.images = images;
     this.events = events;
+    this.depths = depths;
+    this.autoscaling = autoscaling;
   }
 
   @Override
@@ -81,29 +92,78 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
       return blocked(pool, message, now);
     }
 
+    var deployment =
+        context.getSecondaryResources(Deployment.class).stream()
+            .filter(d -> d.getMetadata().getName().equals(PoolManifests.deploymentName(pool)))
+            .findFirst();
+    var scaling = scale(pool, studio.get(), deployment, now);
+
     var workflow = context.managedWorkflowAndDependentResourceContext();
     workflow.put(StudioDeployment.class, studio.get());
     workflow.put(Images.class, images);
+    workflow.put(Replicas.class, new Replicas(scaling.replicas()));
     workflow.reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
-
-    var deployment =
+    deployment =
         context.getSecondaryResources(Deployment.class).stream()
             .filter(d -> d.getMetadata().getName().equals(PoolManifests.deploymentName(pool)))
             .findFirst();
     var state =
         deployment.map(DeploymentState::of)
-            .orElse(DeploymentState.missing(PoolManifests.deploymentName(pool), PoolManifests.replicas(pool.getSpec())));
+            .orElse(DeploymentState.missing(PoolManifests.deploymentName(pool), scaling.replicas()));
     long generation = generation(pool);
     var previous = pool.getStatus();
+    List<Condition> conditions = new ArrayList<>(Readiness.of(List.of(state)));
+    if (scaling.condition() != null) {
+      conditions.add(scaling.condition());
+    }
     var status =
         new WorkerPoolStatus(
             generation,
-            Conditions.settle(previousConditions(pool), Readiness.of(List.of(state)), generation, now),
+            Conditions.settle(previousConditions(pool), conditions, generation, now),
             deployment.map(d -> d.getStatus() == null || d.getStatus().getReplicas() == null ? 0 : d.getStatus().getReplicas()).orElse(0),
             state.ready(),
             Labels.asSelectorString(PoolManifests.selector(pool)),
-            previous == null ? null : previous.queueDepth());
-    return writeIfChanged(pool, status);
+            scaling.queued() != null ? scaling.queued() : previous == null ? null : previous.queueDepth());
+    var control = writeIfChanged(pool, status);
+    // Queue depth changes make no Kubernetes event: look again on a timer.
+    return pool.getSpec().autoscaling() != null ? control.rescheduleAfter(autoscaling.every()) : control;
+  }
+
+  /** The replicas the pool gets now, the depth seen, and the Autoscaling condition (if it scales). */
+  private record Scaling(int replicas, Long queued, Condition condition) {}
+
+  private Scaling scale(WorkerPool pool, StudioDeployment studio, java.util.Optional<Deployment> deployment, Instant now) {
+    var spec = pool.getSpec();
+    if (spec.autoscaling() == null) {
+      lowSince.remove(ResourceID.fromResource(pool));
+      return new Scaling(PoolManifests.replicas(spec), null, null);
+    }
+    int current = deployment.map(d -> d.getSpec().getReplicas()).orElse(PoolManifests.replicas(spec));
+    var depth = depths.of(studio);
+    if (depth.isEmpty()) {
+      return new Scaling(current, null, Conditions.of(AUTOSCALING, false, "QueueDepthUnavailable",
+          "The api of " + studio.getMetadata().getName() + " does not report queue depth now; keeping " + current + " replicas."));
+    }
+    long queued = 0;
+    long running = 0;
+    for (String queue : spec.queues()) {
+      var lane = depth.get().get(queue);
+      if (lane != null) {
+        queued += lane.queued();
+        running += lane.running();
+      }
+    }
+    var key = ResourceID.fromResource(pool);
+    var decision = Autoscaler.decide(spec.autoscaling(), queued + running, current, lowSince.get(key), now, autoscaling.scaleDownAfter());
+    if (decision.lowSince() == null) {
+      lowSince.remove(key);
+    } else {
+      lowSince.put(key, decision.lowSince());
+    }
+    var a = spec.autoscaling();
+    return new Scaling(decision.replicas(), queued, Conditions.of(AUTOSCALING, true, "QueueDepth",
+        "Scaling on " + String.join(",", spec.queues()) + " between " + a.minReplicas() + " and " + a.maxReplicas() + " replicas, "
+            + a.targetQueueDepthPerReplica() + " runs each."));
   }
 
   private UpdateControl<WorkerPool> blocked(WorkerPool pool, String message, Instant now) {

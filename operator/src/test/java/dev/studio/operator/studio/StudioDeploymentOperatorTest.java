@@ -399,7 +399,7 @@ class StudioDeploymentOperatorTest {
     client = cluster.client;
     var base = MockCluster.operatorConfig();
     cluster.startOperator(new dev.studio.operator.OperatorConfig(base.watchNamespaces(), true, "studio-operator-lock", "studio-system",
-        "replica-a", 0, base.images(), 2));
+        "replica-a", 0, base.images(), 2, base.autoscaling()));
     var lease = await().atMost(WAIT).until(
         () -> client.leases().inNamespace("studio-system").withName("studio-operator-lock").get(), l -> l != null);
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("replica-a");
