@@ -96,14 +96,6 @@ class WorkerPoolOperatorTest {
     cluster.markReady(NAMESPACE, "paid-pool");
     var pool = awaitPool("paid", p -> isReady(p) && p.getStatus().replicas() == 5);
     assertThat(pool.getStatus().readyReplicas()).isEqualTo(5);
-
-    // With autoscaling, the replicas stay within its bounds.
-    cluster.edit(WorkerPool.class, NAMESPACE, "paid", p -> {
-      p.setSpec(new WorkerPoolSpec(p.getSpec().studioRef(), p.getSpec().queues(), 50, null, null,
-          new WorkerPoolSpec.Autoscaling(1, 10, 10)));
-      return p;
-    });
-    await().atMost(WAIT).until(() -> awaitDeployment("paid-pool").getSpec().getReplicas() == 10);
   }
 
   @Test
