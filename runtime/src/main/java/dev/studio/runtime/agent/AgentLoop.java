@@ -49,7 +49,11 @@ public final class AgentLoop {
 
   /** How a run ended. */
   public sealed interface Outcome {
-    record Completed(String answer) implements Outcome {}
+    /**
+     * The model answered without tool calls. Its step is still open: the runner closes it together
+     * with the run, in one write ({@code stepOutput} is what to record).
+     */
+    record Completed(String answer, int step, String stepOutput) implements Outcome {}
 
     record Failed(String error) implements Outcome {}
 
@@ -124,9 +128,7 @@ public final class AgentLoop {
       modelCalls++;
       conversation.add(new ChatMessage.Assistant(answer.text(), answer.toolCalls()));
       if (answer.toolCalls().isEmpty()) {
-        var completed = JSON.createObjectNode().put("runId", run.id().toString()).put("step", step).put("text", answer.text());
-        events.publish(run.threadId(), EventTypes.MESSAGE_COMPLETED, completed, id(run, "completed"));
-        return new Outcome.Completed(answer.text());
+        return new Outcome.Completed(answer.text(), step, modelOutput(answer).toString());
       }
       step++;
     }
@@ -151,7 +153,8 @@ public final class AgentLoop {
             throw new StopRequested();
           }
         });
-        if (!journal.end(run.id(), run.attempt(), step, true, modelOutput(response))) {
+        // A final answer's step is closed with the run itself (see Outcome.Completed).
+        if (!response.toolCalls().isEmpty() && !journal.end(run.id(), run.attempt(), step, true, modelOutput(response))) {
           return new Outcome.Stopped("superseded");
         }
         return response;

@@ -70,31 +70,47 @@ public final class AgentRunner implements RunExecutor {
     }
 
     return switch (outcome) {
-      case AgentLoop.Outcome.Completed completed -> end(run, Run.State.completed, completed.answer(), null, null,
-          EventTypes.RUN_COMPLETED, JSON.createObjectNode());
-      case AgentLoop.Outcome.Failed failed -> end(run, Run.State.failed, null, failed.error(), null,
+      case AgentLoop.Outcome.Completed completed -> complete(run, completed);
+      case AgentLoop.Outcome.Failed failed -> end(run, Run.State.failed, failed.error(), null,
           EventTypes.RUN_FAILED, JSON.createObjectNode().put("error", failed.error()));
-      case AgentLoop.Outcome.Interrupted interrupted -> end(run, Run.State.interrupted, null, null, interrupted.reason(),
+      case AgentLoop.Outcome.Interrupted interrupted -> end(run, Run.State.interrupted, null, interrupted.reason(),
           EventTypes.RUN_INTERRUPTED, JSON.createObjectNode().put("reason", interrupted.reason()));
       // Cancelled (the api ended it and said so), or someone else owns it now.
       case AgentLoop.Outcome.Stopped stopped -> afterStop(run);
     };
   }
 
-  private Disposition end(Run run, Run.State state, String answer, String error, String reason, String type,
+  private Disposition complete(Run run, AgentLoop.Outcome.Completed completed) {
+    if (!runs.complete(run.id(), run.attempt(), completed.step(), completed.stepOutput(), completed.answer())) {
+      return afterStop(run);
+    }
+    var message = JSON.createObjectNode().put("runId", run.id().toString()).put("step", completed.step())
+        .put("text", completed.answer());
+    events.publish(run.threadId(), EventTypes.MESSAGE_COMPLETED, message, AgentLoop.id(run, "completed"));
+    events.publish(run.threadId(), EventTypes.RUN_COMPLETED, JSON.createObjectNode().put("runId", run.id().toString()),
+        AgentLoop.id(run, "end"));
+    finished(Run.State.completed);
+    return Disposition.FINISHED;
+  }
+
+  private Disposition end(Run run, Run.State state, String error, String reason, String type,
       com.fasterxml.jackson.databind.node.ObjectNode data) {
-    if (runs.finish(run.id(), run.attempt(), state, answer, error, reason)) {
+    if (runs.finish(run.id(), run.attempt(), state, error, reason)) {
       data.put("runId", run.id().toString());
       events.publish(run.threadId(), type, data, AgentLoop.id(run, "end"));
       if (state == Run.State.interrupted) {
         var status = JSON.createObjectNode().put("runId", run.id().toString()).put("status", "interrupted").put("reason", reason);
         events.publish(run.threadId(), EventTypes.CONV_STATUS, status, AgentLoop.id(run, "end-status"));
       }
-      Counter.builder("studio.runs.finished").tag("state", state.name()).register(metrics).increment();
+      finished(state);
       return Disposition.FINISHED;
     }
     // The run was cancelled or taken over while we worked: its new owner has the last word.
     return afterStop(run);
+  }
+
+  private void finished(Run.State state) {
+    Counter.builder("studio.runs.finished").tag("state", state.name()).register(metrics).increment();
   }
 
   private Disposition afterStop(Run run) {

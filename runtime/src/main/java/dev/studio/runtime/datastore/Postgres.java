@@ -25,6 +25,9 @@ public final class Postgres implements AutoCloseable {
     config.setInitializationFailTimeout(-1);
     config.addDataSourceProperty("ApplicationName", applicationName);
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    // A statement of a process that died (a killed worker waiting on a row lock) is aborted, not
+    // left to commit once the lock frees.
+    config.addDataSourceProperty("options", "-c client_connection_check_interval=1000");
     dataSource = new HikariDataSource(config);
     jdbi = Jdbi.create(dataSource);
   }

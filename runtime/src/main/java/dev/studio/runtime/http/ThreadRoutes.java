@@ -11,6 +11,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -72,8 +73,7 @@ public final class ThreadRoutes implements RouteGroup {
 
   private void post(Context ctx) {
     var scope = authentication.scope(ctx);
-    var thread = threads.get(scope.org().id(), Ids.parse("thread", ctx.pathParam("thread")))
-        .orElseThrow(() -> ApiException.notFound("thread", ctx.pathParam("thread")));
+    UUID threadId = Ids.parse("thread", ctx.pathParam("thread"));
     var body = Bodies.read(ctx, PostMessage.class);
     String text = Bodies.required("text", body.text(), MAX_MESSAGE_CHARS);
     if (body.bundle() != null && !BUNDLE.matcher(body.bundle()).matches()) {
@@ -89,12 +89,14 @@ public final class ThreadRoutes implements RouteGroup {
     if (!backpressure.admits(principal.tier())) {
       throw ApiException.unavailable("the platform is busy: its run queues are full; try again shortly", Backpressure.RETRY_AFTER);
     }
-    var posted = runs.post(scope.org().id(), thread.id(), text, principal.tier(), body.bundle(), maxSteps);
+    // The thread is looked up by the same statement that stores the message (the hot path).
+    var posted = runs.post(scope.org().id(), threadId, text, principal.tier(), body.bundle(), maxSteps)
+        .orElseThrow(() -> ApiException.notFound("thread", ctx.pathParam("thread")));
     submitter.submit(posted.run());
     var json = new LinkedHashMap<String, Object>();
     json.put("runId", posted.run().id().toString());
     json.put("messageId", posted.message().id().toString());
-    json.put("streamUrl", "/api/" + scope.org().slug() + "/threads/" + thread.id() + "/stream");
+    json.put("streamUrl", "/api/" + scope.org().slug() + "/threads/" + threadId + "/stream");
     ctx.status(202).json(json);
   }
 

@@ -31,27 +31,32 @@ public final class RunStore {
   }
 
   /**
-   * Stores a user message and a queued run for it, in one transaction; the run takes the thread's
-   * next sequence number, which fixes the order the thread's runs execute in.
+   * Stores a user message and a queued run for it; the run takes the thread's next sequence
+   * number, which fixes the order the thread's runs execute in. One statement (so one round trip
+   * and one commit): this is the hot path of every message. Empty if the org has no such thread.
    */
-  public Posted post(UUID orgId, UUID threadId, String text, Lane lane, String bundle, int maxSteps) {
-    return jdbi.inTransaction(h -> {
-      long seq = h.createQuery("update threads set next_run_seq = next_run_seq + 1 where id = ? returning next_run_seq - 1")
-          .bind(0, threadId).mapTo(Long.class).one();
-      UUID messageId = UUID.randomUUID();
-      UUID runId = UUID.randomUUID();
-      var message = h.createQuery("""
-              insert into messages (id, thread_id, role, text, run_id) values (?, ?, 'user', ?, ?)
-              returning id, thread_id, role, text, run_id, created_at""")
-          .bind(0, messageId).bind(1, threadId).bind(2, text).bind(3, runId)
-          .map((rs, ctx) -> ThreadStore.message(rs)).one();
-      var run = h.createQuery("insert into runs (id, org_id, thread_id, seq, message_id, lane, state, bundle, max_steps) "
-              + "values (?, ?, ?, ?, ?, ?, 'queued', ?, ?) returning " + COLUMNS)
-          .bind(0, runId).bind(1, orgId).bind(2, threadId).bind(3, seq).bind(4, messageId).bind(5, lane.name())
-          .bind(6, bundle).bind(7, maxSteps)
-          .map((rs, ctx) -> run(rs)).one();
-      return new Posted(message, run);
-    });
+  public Optional<Posted> post(UUID orgId, UUID threadId, String text, Lane lane, String bundle, int maxSteps) {
+    UUID messageId = UUID.randomUUID();
+    UUID runId = UUID.randomUUID();
+    return jdbi.withHandle(h -> h.createQuery("""
+            with t as (
+              update threads set next_run_seq = next_run_seq + 1 where id = :thread and org_id = :org
+              returning id, next_run_seq - 1 as seq),
+            m as (
+              insert into messages (id, thread_id, role, text, run_id, run_seq)
+              select :message, t.id, 'user', :text, :run, t.seq from t
+              returning created_at),
+            r as (
+              insert into runs (id, org_id, thread_id, seq, message_id, lane, state, bundle, max_steps)
+              select :run, :org, t.id, t.seq, :message, :lane, 'queued', :bundle, :maxSteps from t
+              returning %s)
+            select m.created_at as message_created_at, r.* from m, r""".formatted(COLUMNS))
+        .bind("thread", threadId).bind("org", orgId).bind("message", messageId).bind("run", runId).bind("text", text)
+        .bind("lane", lane.name()).bind("bundle", bundle).bind("maxSteps", maxSteps)
+        .map((rs, ctx) -> new Posted(
+            new Message(messageId, threadId, "user", text, runId, rs.getTimestamp("message_created_at").toInstant()),
+            run(rs)))
+        .findOne());
   }
 
   public Optional<Run> get(UUID runId) {
@@ -66,35 +71,48 @@ public final class RunStore {
   /**
    * Takes a queued (or resumable running) run for this worker: a new attempt, the fencing token
    * every later write of this worker is checked against. Empty if the run is no longer runnable.
+   * A run only ever moves from queued to running, so a second attempt means a resumed run.
    */
   public Optional<Started> start(UUID runId, String worker) {
-    return jdbi.inTransaction(h -> {
-      var before = h.createQuery("select state from runs where id = ? for update").bind(0, runId).mapTo(String.class).findOne();
-      if (before.isEmpty() || Run.State.valueOf(before.get()).terminal()) {
-        return Optional.empty();
-      }
-      var run = h.createQuery("update runs set state = 'running', attempt = attempt + 1, worker = ?, "
-              + "started_at = coalesce(started_at, now()) where id = ? returning " + COLUMNS)
-          .bind(0, worker).bind(1, runId).map((rs, ctx) -> run(rs)).one();
-      return Optional.of(new Started(run, before.get().equals("running")));
-    });
+    return jdbi.withHandle(h -> h.createQuery("update runs set state = 'running', attempt = attempt + 1, worker = ?, "
+            + "started_at = coalesce(started_at, now()) where id = ? and state in ('queued', 'running') returning " + COLUMNS)
+        .bind(0, worker).bind(1, runId).map((rs, ctx) -> run(rs)).findOne()
+        .map(run -> new Started(run, run.attempt() > 1)));
   }
 
   /**
-   * Ends the run of this attempt, storing the assistant's answer with it. False if the attempt no
-   * longer owns the run (it was cancelled, interrupted or taken over meanwhile).
+   * Completes the run of this attempt: closes its last step (the model's answer), ends the run and
+   * stores the answer as the thread's assistant message, all in one statement, so a run is never
+   * completed without its answer or the other way round. False if the attempt no longer owns the
+   * run (it was cancelled, interrupted or taken over meanwhile).
    */
-  public boolean finish(UUID runId, int attempt, Run.State state, String answer, String error, String reason) {
-    return jdbi.inTransaction(h -> {
-      int updated = h.createUpdate("update runs set state = ?, error = ?, reason = ?, finished_at = now() "
-              + "where id = ? and attempt = ? and state = 'running'")
-          .bind(0, state.name()).bind(1, error).bind(2, reason).bind(3, runId).bind(4, attempt).execute();
-      if (updated == 1 && answer != null) {
-        h.execute("insert into messages (id, thread_id, role, text, run_id) "
-            + "select ?, thread_id, 'assistant', ?, id from runs where id = ?", UUID.randomUUID(), answer, runId);
-      }
-      return updated == 1;
-    });
+  public boolean complete(UUID runId, int attempt, int lastStep, String lastStepOutput, String answer) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            with s as (
+              update run_steps set state = 'completed', output = cast(:output as jsonb), finished_at = now()
+              where run_id = :run and step = :step and attempt = :attempt
+                and exists (select 1 from runs where id = :run and attempt = :attempt and state = 'running')),
+            r as (
+              update runs set state = 'completed', finished_at = now()
+              where id = :run and attempt = :attempt and state = 'running'
+              returning id, thread_id, seq),
+            m as (
+              insert into messages (id, thread_id, role, text, run_id, run_seq)
+              select :message, r.thread_id, 'assistant', :answer, r.id, r.seq from r)
+            select count(*) from r""")
+        .bind("run", runId).bind("attempt", attempt).bind("step", lastStep).bind("output", lastStepOutput)
+        .bind("message", UUID.randomUUID()).bind("answer", answer)
+        .mapTo(Integer.class).one()) == 1;
+  }
+
+  /**
+   * Ends the run of this attempt without an answer (failed, interrupted). False if the attempt no
+   * longer owns the run.
+   */
+  public boolean finish(UUID runId, int attempt, Run.State state, String error, String reason) {
+    return jdbi.withHandle(h -> h.createUpdate("update runs set state = ?, error = ?, reason = ?, finished_at = now() "
+            + "where id = ? and attempt = ? and state = 'running'")
+        .bind(0, state.name()).bind(1, error).bind(2, reason).bind(3, runId).bind(4, attempt).execute()) == 1;
   }
 
   /** Ends a running run a lost worker left in a step that must not be repeated. */

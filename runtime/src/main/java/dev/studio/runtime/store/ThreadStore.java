@@ -56,10 +56,9 @@ public final class ThreadStore {
    */
   public List<Message> conversation(UUID threadId, long uptoRunSeq) {
     return jdbi.withHandle(h -> h.createQuery("""
-            select m.id, m.thread_id, m.role, m.text, m.run_id, m.created_at
-            from messages m join runs r on r.id = m.run_id
-            where m.thread_id = ? and r.seq <= ?
-            order by r.seq, case m.role when 'user' then 0 else 1 end, m.created_at""")
+            select id, thread_id, role, text, run_id, created_at from messages
+            where thread_id = ? and run_seq <= ?
+            order by run_seq, case role when 'user' then 0 else 1 end, created_at""")
         .bind(0, threadId).bind(1, uptoRunSeq)
         .map((rs, ctx) -> message(rs))
         .list());

@@ -7,7 +7,7 @@ import dev.studio.runtime.StudioRuntime;
 import dev.studio.runtime.testing.Api;
 import dev.studio.runtime.testing.EventStream;
 import dev.studio.runtime.testing.Platform;
-import dev.studio.runtime.testing.WorkerProcess;
+import dev.studio.runtime.testing.RuntimeProcess;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
@@ -45,7 +45,7 @@ class RecoveryTest {
   void aWorkerKilledBeforeTheRunStartedLosesNothing() throws Exception {
     String thread = Platform.thread(admin, org);
     String run = Platform.post(admin, org, thread, "hello");
-    WorkerProcess first;
+    RuntimeProcess first;
     // Hold the run's row, so the first worker claims the run and then waits to take it.
     try (var connection = DriverManager.getConnection(platform.database().jdbcUrl())) {
       connection.setAutoCommit(false);
@@ -56,6 +56,8 @@ class RecoveryTest {
       first = platform.worker(Map.of());
       awaitTrue(() -> api.queue().locked(UUID.fromString(run)), "the first worker claims the run");
       first.kill();
+      // PostgreSQL notices the dead client and aborts its waiting statement before the lock frees.
+      awaitTrue(() -> blockedStatements(connection) == 0, "the dead worker's statement is aborted");
       connection.rollback();
     }
     assertThat(admin.get("/api/" + org + "/runs/" + run).at("/state")).isEqualTo("queued");
@@ -66,6 +68,17 @@ class RecoveryTest {
     assertThat(done.at("/worker")).isEqualTo(second.workerId());
     assertThat(done.json().get("attempt").asInt()).as("the dead worker never took it").isEqualTo(1);
     assertThat(first.workerId()).isNotEqualTo(second.workerId());
+  }
+
+  private static int blockedStatements(java.sql.Connection connection) {
+    try (var query = connection.prepareStatement(
+        "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+        var rows = query.executeQuery()) {
+      rows.next();
+      return rows.getInt(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

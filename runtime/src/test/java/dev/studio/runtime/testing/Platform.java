@@ -24,7 +24,7 @@ public final class Platform implements AutoCloseable {
   private final TestDatabase database;
   private final Map<String, String> env;
   private final List<StudioRuntime> runtimes = new ArrayList<>();
-  private final List<WorkerProcess> processes = new ArrayList<>();
+  private final List<RuntimeProcess> processes = new ArrayList<>();
 
   private Platform(Map<String, String> overrides) {
     database = TestDatabase.create();
@@ -69,11 +69,21 @@ public final class Platform implements AutoCloseable {
   }
 
   /** A worker in a process of its own; returns once it serves. */
-  public WorkerProcess worker(Map<String, String> overrides) {
-    var process = WorkerProcess.start(env(Role.worker, overrides));
+  public RuntimeProcess worker(Map<String, String> overrides) {
+    return process(Role.worker, overrides, List.of("-Xmx256m"));
+  }
+
+  /** A runtime of the role in a process of its own; returns once it serves. */
+  public RuntimeProcess process(Role role, Map<String, String> overrides, List<String> jvmOptions) {
+    var process = RuntimeProcess.start(env(role, overrides), jvmOptions);
     processes.add(process);
     process.awaitServing(Duration.ofSeconds(60));
     return process;
+  }
+
+  /** The admin's client of a runtime in a process of its own. */
+  public Api admin(RuntimeProcess process) {
+    return new Api("http://127.0.0.1:" + process.port(), ADMIN);
   }
 
   public Api admin(StudioRuntime api) {
@@ -126,7 +136,7 @@ public final class Platform implements AutoCloseable {
       if (state != null && !state.equals("queued") && !state.equals("running")) {
         return last;
       }
-      WorkerProcess.sleep(50);
+      RuntimeProcess.sleep(50);
     }
     throw new AssertionError("run " + run + " did not end within " + timeout + ": " + (last == null ? "" : last.text()));
   }
@@ -137,7 +147,7 @@ public final class Platform implements AutoCloseable {
 
   @Override
   public void close() {
-    processes.forEach(WorkerProcess::close);
+    processes.forEach(RuntimeProcess::close);
     runtimes.forEach(StudioRuntime::close);
     database.close();
   }

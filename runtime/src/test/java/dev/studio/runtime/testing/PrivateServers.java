@@ -116,7 +116,7 @@ public final class PrivateServers {
       try (var socket = new Socket("127.0.0.1", port)) {
         return;
       } catch (IOException e) {
-        WorkerProcess.sleep(50);
+        RuntimeProcess.sleep(50);
       }
     }
     throw new IllegalStateException("nothing listens on port " + port);

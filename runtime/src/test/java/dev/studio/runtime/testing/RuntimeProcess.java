@@ -13,16 +13,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /** A runtime in a JVM of its own, as a pod runs it: it can be SIGKILLed or SIGTERMed. */
-public final class WorkerProcess implements AutoCloseable {
+public final class RuntimeProcess implements AutoCloseable {
   private static final Pattern WORKER_ID = Pattern.compile("worker (\\S+) takes runs");
+  private static final Pattern PORT = Pattern.compile("serving on :(\\d+)");
 
   private final Process process;
   private final List<String> log = new CopyOnWriteArrayList<>();
   private volatile String workerId;
+  private volatile int port = -1;
 
-  private WorkerProcess(Process process) {
+  private RuntimeProcess(Process process) {
     this.process = process;
-    Thread.ofVirtual().start(() -> {
+    // A platform thread: a blocking pipe read would pin a virtual thread's carrier, and with two
+    // processes on a two-core machine that starves every other virtual thread in this JVM.
+    Thread.ofPlatform().daemon().name("runtime-log").start(() -> {
       try (var reader = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = reader.readLine()) != null) {
@@ -31,6 +35,10 @@ public final class WorkerProcess implements AutoCloseable {
           if (m.find()) {
             workerId = m.group(1);
           }
+          var p = PORT.matcher(line);
+          if (p.find()) {
+            port = Integer.parseInt(p.group(1));
+          }
         }
       } catch (Exception ignored) {
         // The process ended.
@@ -38,25 +46,33 @@ public final class WorkerProcess implements AutoCloseable {
     });
   }
 
-  static WorkerProcess start(Map<String, String> env) {
+  public static RuntimeProcess start(Map<String, String> env) {
+    return start(env, List.of("-Xmx256m"));
+  }
+
+  public static RuntimeProcess start(Map<String, String> env, List<String> jvmOptions) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    var builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), RuntimeMain.class.getName());
+    var command = new java.util.ArrayList<String>();
+    command.add(java);
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), RuntimeMain.class.getName()));
+    var builder = new ProcessBuilder(command);
     builder.environment().clear();
     builder.environment().put("PATH", System.getenv("PATH"));
     builder.environment().putAll(env);
     builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     try {
-      return new WorkerProcess(builder.start());
+      return new RuntimeProcess(builder.start());
     } catch (Exception e) {
       throw new IllegalStateException("cannot start a runtime process", e);
     }
   }
 
-  /** Waits until it serves; returns its worker id. */
+  /** Waits until it serves; returns its worker id (null for an api). */
   public String awaitServing(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (log.stream().anyMatch(l -> l.contains("serving on :")) && workerId != null) {
+      if (port >= 0) {
         return workerId;
       }
       if (!process.isAlive()) {
@@ -69,6 +85,15 @@ public final class WorkerProcess implements AutoCloseable {
 
   public String workerId() {
     return workerId;
+  }
+
+  /** The HTTP port it serves on. */
+  public int port() {
+    return port;
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   /** SIGKILL: the process dies at once, no shutdown hook, no clean-up. */
