@@ -42,6 +42,7 @@ import dev.studio.runtime.store.StepJournal;
 import dev.studio.runtime.store.ThreadStore;
 import dev.studio.runtime.store.TokenStore;
 import dev.studio.runtime.stream.JetStreamPublisher;
+import dev.studio.runtime.stream.RunEnds;
 import dev.studio.runtime.stream.StreamHub;
 import dev.studio.runtime.stream.Streams;
 import io.micrometer.core.instrument.Gauge;
@@ -91,6 +92,7 @@ public final class StudioRuntime implements AutoCloseable {
   private final RunQueue queue;
   private final Heartbeats heartbeats;
   private final JetStreamPublisher events;
+  private final RunEnds ends;
   private final CancelSignals cancels;
   private final JobStream jobs;
   private final StreamHub hub;
@@ -117,6 +119,7 @@ public final class StudioRuntime implements AutoCloseable {
     queue = new RunQueue(datastores.redis());
     heartbeats = new Heartbeats(datastores.redis());
     events = new JetStreamPublisher(nats, metrics);
+    ends = new RunEnds(events, stores.runs());
     cancels = new CancelSignals(nats);
     jobs = new JobStream(datastores.redis());
     for (Lane lane : Lane.values()) {
@@ -155,7 +158,7 @@ public final class StudioRuntime implements AutoCloseable {
           nats.publish(TOKEN_REVOKED, id.toString().getBytes(StandardCharsets.UTF_8));
         }),
         new ThreadRoutes(authentication, stores.threads(), stores.runs(), submitter, rateLimiter, backpressure, dispatch.maxSteps()),
-        new RunRoutes(authentication, stores.runs(), stores.journal(), submitter, events, cancels),
+        new RunRoutes(authentication, stores.runs(), stores.journal(), submitter, ends, cancels),
         new StreamRoutes(authentication, stores.threads(), hub, dispatch.maxStreamClients()),
         new InternalRoutes(queue, heartbeats));
   }
@@ -188,15 +191,15 @@ public final class StudioRuntime implements AutoCloseable {
     ModelProvider model = ModelProviders.from(config.model());
     var tools = new ToolRegistry(BuiltinTools.all(stores.notes(), Clock.systemUTC()));
     var loop = new AgentLoop(model, tools, stores.journal(), events, null, 4096);
-    var runner = new AgentRunner(stores.runs(), stores.threads(), stores.journal(), loop, events, id, metrics);
+    var runner = new AgentRunner(stores.runs(), stores.threads(), stores.journal(), loop, events, ends, id, metrics);
     var lanes = List.copyOf(config.listenQueues());
     var runSource = new RunSource(queue, runner, lanes, id, dispatch.lease(), metrics);
     List<WorkSource> sources = new ArrayList<>();
     sources.add(runSource);
     sources.add(new JobSource(jobs, id, dispatch.jobReclaim(), jobHandlers, metrics));
     cancels.listen(runSource::cancel);
-    var reaper = new Reaper(queue, stores.runs(), stores.journal(), events, metrics);
-    var sweeper = new Sweeper(queue, stores.runs(), datastores.redis(), id, Duration.ofSeconds(10), metrics);
+    var reaper = new Reaper(queue, stores.runs(), stores.journal(), events, ends, metrics);
+    var sweeper = new Sweeper(queue, stores.runs(), ends, datastores.redis(), id, Duration.ofSeconds(10), metrics);
     log.info("worker {} takes runs from {} ({} at once, model {})", id, lanes, config.maxConcurrentRuns(), model.label());
     return new Worker(id, config.maxConcurrentRuns(), lanes, sources, runSource, reaper, sweeper, heartbeats, datastores.redis(),
         Worker.Timing.forLease(dispatch.lease()), metrics);
@@ -285,6 +288,11 @@ public final class StudioRuntime implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     events.close();
+    try {
+      ends.close(); // records the last acknowledgements before the database goes
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     cancels.close();
     if (hub != null) {
       hub.close();

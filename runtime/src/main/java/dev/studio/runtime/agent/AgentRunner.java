@@ -10,6 +10,7 @@ import dev.studio.runtime.store.RunStore;
 import dev.studio.runtime.store.StepJournal;
 import dev.studio.runtime.store.ThreadStore;
 import dev.studio.runtime.stream.EventPublisher;
+import dev.studio.runtime.stream.RunEnds;
 import dev.studio.runtime.stream.EventTypes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,16 +33,18 @@ public final class AgentRunner implements RunExecutor {
   private final StepJournal journal;
   private final AgentLoop loop;
   private final EventPublisher events;
+  private final RunEnds ends;
   private final String worker;
   private final MeterRegistry metrics;
 
-  public AgentRunner(RunStore runs, ThreadStore threads, StepJournal journal, AgentLoop loop, EventPublisher events, String worker,
+  public AgentRunner(RunStore runs, ThreadStore threads, StepJournal journal, AgentLoop loop, EventPublisher events, RunEnds ends, String worker,
       MeterRegistry metrics) {
     this.runs = runs;
     this.threads = threads;
     this.journal = journal;
     this.loop = loop;
     this.events = events;
+    this.ends = ends;
     this.worker = worker;
     this.metrics = metrics;
   }
@@ -71,10 +74,8 @@ public final class AgentRunner implements RunExecutor {
 
     return switch (outcome) {
       case AgentLoop.Outcome.Completed completed -> complete(run, completed);
-      case AgentLoop.Outcome.Failed failed -> end(run, Run.State.failed, failed.error(), null,
-          EventTypes.RUN_FAILED, JSON.createObjectNode().put("error", failed.error()));
-      case AgentLoop.Outcome.Interrupted interrupted -> end(run, Run.State.interrupted, null, interrupted.reason(),
-          EventTypes.RUN_INTERRUPTED, JSON.createObjectNode().put("reason", interrupted.reason()));
+      case AgentLoop.Outcome.Failed failed -> end(run, Run.State.failed, failed.error(), null);
+      case AgentLoop.Outcome.Interrupted interrupted -> end(run, Run.State.interrupted, null, interrupted.reason());
       // Cancelled (the api ended it and said so), or someone else owns it now.
       case AgentLoop.Outcome.Stopped stopped -> afterStop(run);
     };
@@ -87,17 +88,14 @@ public final class AgentRunner implements RunExecutor {
     var message = JSON.createObjectNode().put("runId", run.id().toString()).put("step", completed.step())
         .put("text", completed.answer());
     events.publish(run.threadId(), EventTypes.MESSAGE_COMPLETED, message, AgentLoop.id(run, "completed"));
-    events.publish(run.threadId(), EventTypes.RUN_COMPLETED, JSON.createObjectNode().put("runId", run.id().toString()),
-        AgentLoop.id(run, "end"));
+    ends.publish(run.id(), run.threadId(), Run.State.completed, null, null);
     finished(Run.State.completed);
     return Disposition.FINISHED;
   }
 
-  private Disposition end(Run run, Run.State state, String error, String reason, String type,
-      com.fasterxml.jackson.databind.node.ObjectNode data) {
+  private Disposition end(Run run, Run.State state, String error, String reason) {
     if (runs.finish(run.id(), run.attempt(), state, error, reason)) {
-      data.put("runId", run.id().toString());
-      events.publish(run.threadId(), type, data, AgentLoop.id(run, "end"));
+      ends.publish(run.id(), run.threadId(), state, error, reason);
       if (state == Run.State.interrupted) {
         var status = JSON.createObjectNode().put("runId", run.id().toString()).put("status", "interrupted").put("reason", reason);
         events.publish(run.threadId(), EventTypes.CONV_STATUS, status, AgentLoop.id(run, "end-status"));

@@ -7,6 +7,7 @@ import dev.studio.runtime.store.RunStore;
 import dev.studio.runtime.store.Step;
 import dev.studio.runtime.store.StepJournal;
 import dev.studio.runtime.stream.EventPublisher;
+import dev.studio.runtime.stream.RunEnds;
 import dev.studio.runtime.stream.EventTypes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,14 +38,16 @@ public final class Reaper {
   private final RunStore runs;
   private final StepJournal journal;
   private final EventPublisher events;
+  private final RunEnds ends;
   private final Counter requeued;
   private final Counter interrupted;
 
-  public Reaper(RunQueue queue, RunStore runs, StepJournal journal, EventPublisher events, MeterRegistry metrics) {
+  public Reaper(RunQueue queue, RunStore runs, StepJournal journal, EventPublisher events, RunEnds ends, MeterRegistry metrics) {
     this.queue = queue;
     this.runs = runs;
     this.journal = journal;
     this.events = events;
+    this.ends = ends;
     this.requeued = Counter.builder("studio.runs.reaped").tag("outcome", "requeued").register(metrics);
     this.interrupted = Counter.builder("studio.runs.reaped").tag("outcome", "interrupted").register(metrics);
   }
@@ -77,8 +80,7 @@ public final class Reaper {
       var inFlight = steps.stream().filter(s -> s.state() == Step.State.started).findFirst();
       if (inFlight.isPresent() && !inFlight.get().safeToRepeat()) {
         if (runs.interrupt(run.id(), AgentLoop.WORKER_LOST)) {
-          var data = JSON.createObjectNode().put("runId", run.id().toString()).put("reason", AgentLoop.WORKER_LOST);
-          events.publish(run.threadId(), EventTypes.RUN_INTERRUPTED, data, run.id() + ":reaped");
+          ends.publish(run.id(), run.threadId(), Run.State.interrupted, null, AgentLoop.WORKER_LOST);
           var status = JSON.createObjectNode().put("runId", run.id().toString()).put("status", "interrupted")
               .put("reason", AgentLoop.WORKER_LOST);
           events.publish(run.threadId(), EventTypes.CONV_STATUS, status, run.id() + ":reaped-status");

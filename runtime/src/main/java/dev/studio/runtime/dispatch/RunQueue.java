@@ -116,6 +116,18 @@ public final class RunQueue {
       return 1
       """);
 
+  /**
+   * Hold the thread for a run a worker holds the lock of: it becomes the thread's active run if the
+   * thread has none (Redis lost it). Only while the lock exists, so a run that finished meanwhile
+   * (finish drops the lock and hands the thread on in one step) never becomes active again.
+   */
+  private static final RedisScript HOLD_THREAD = new RedisScript("""
+      -- KEYS: lock, active   ARGV: run
+      if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+      redis.call('SETNX', KEYS[2], ARGV[1])
+      return 1
+      """);
+
   /** Release (graceful shutdown): let go of a lock this worker holds, so another takes over now. */
   private static final RedisScript RELEASE = new RedisScript("""
       -- KEYS: lock   ARGV: token
@@ -239,7 +251,17 @@ public final class RunQueue {
     return sync().exists(keys.started(run)) == 1;
   }
 
-  /** Sets the thread's active run if none is set (the sweeper restores a running run's claim). */
+  /**
+   * If a worker holds the run's lock, makes sure its thread's later runs wait behind it (the
+   * sweeper, after Redis lost the thread's state); false if nobody holds the lock.
+   */
+  public boolean holdThreadIfLocked(UUID thread, UUID run) {
+    Long held = HOLD_THREAD.run(sync(), ScriptOutputType.INTEGER, new String[] {keys.lock(run), keys.active(thread)},
+        run.toString());
+    return held == 1;
+  }
+
+  /** Sets the thread's active run if none is set (the sweeper holds a thread for a running run). */
   public void restoreActive(UUID thread, UUID run) {
     sync().setnx(keys.active(thread), run.toString());
   }

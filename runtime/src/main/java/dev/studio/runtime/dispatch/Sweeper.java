@@ -3,6 +3,7 @@ package dev.studio.runtime.dispatch;
 import dev.studio.runtime.datastore.Redis;
 import dev.studio.runtime.store.Run;
 import dev.studio.runtime.store.RunStore;
+import dev.studio.runtime.stream.RunEnds;
 import io.lettuce.core.SetArgs;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,23 +19,28 @@ import org.slf4j.LoggerFactory;
  * Holds Redis to PostgreSQL: every run PostgreSQL says is queued, Redis must know; if Redis lost it
  * (a restart without persistence, a flush), it is queued again, in its thread's order. A run that
  * PostgreSQL says is running but nobody holds a lease on, two sweeps in a row, is queued to be
- * resumed. One sweeper at a time, across the platform.
+ * resumed. Every ended run's terminal event must be on its stream: those NATS never acknowledged
+ * are published again. One sweeper at a time, across the platform.
  */
 public final class Sweeper {
   private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
   static final int BATCH = 10_000;
+  /** A queued run younger than this may still be on its way into Redis from its api. */
+  static final Duration SETTLE = Duration.ofSeconds(2);
 
   private final RunQueue queue;
   private final RunStore runs;
+  private final RunEnds ends;
   private final Redis redis;
   private final String worker;
   private final Duration interval;
   private final Counter restored;
   private Set<UUID> unlockedLastTime = Set.of();
 
-  public Sweeper(RunQueue queue, RunStore runs, Redis redis, String worker, Duration interval, MeterRegistry metrics) {
+  public Sweeper(RunQueue queue, RunStore runs, RunEnds ends, Redis redis, String worker, Duration interval, MeterRegistry metrics) {
     this.queue = queue;
     this.runs = runs;
+    this.ends = ends;
     this.redis = redis;
     this.worker = worker;
     this.interval = interval;
@@ -46,21 +52,31 @@ public final class Sweeper {
     if (!"OK".equals(lock)) {
       return;
     }
-    List<Run> unfinished = runs.unfinished(BATCH);
+    // A snapshot: by the time a run is looked at below, it may have moved on. Every step is safe
+    // against that: holding a thread needs the run's lock, enqueueing an ended run only makes a
+    // worker drop it, and a thread held for an unlocked run is handed on if the run has ended.
+    List<Run> unfinished = runs.unfinished(BATCH, SETTLE);
     Set<UUID> unlockedNow = new HashSet<>();
     int requeued = 0;
+    UUID waitingThread = null;
     for (Run run : unfinished) {
+      if (run.threadId().equals(waitingThread)) {
+        continue; // an earlier run of this thread has yet to be settled: the later ones stay behind it
+      }
       var queued = new QueuedRun(run.id(), run.threadId(), run.lane());
       if (run.state() == Run.State.running) {
-        if (queue.locked(run.id())) {
-          // A worker has it: make sure its thread's later runs wait behind it.
-          queue.restoreActive(run.threadId(), run.id());
-          continue;
+        if (queue.holdThreadIfLocked(run.threadId(), run.id())) {
+          continue; // a worker has it
         }
         unlockedNow.add(run.id());
         if (!unlockedLastTime.contains(run.id())) {
+          // Give its worker a renewal period to take its lock again, keeping its thread meanwhile.
           queue.restoreActive(run.threadId(), run.id());
-          continue; // give its worker a renewal period to take its lock again
+          if (runs.get(run.id()).map(r -> r.state().terminal()).orElse(true)) {
+            queue.finish(queued, null); // it ended since the snapshot: hand its thread on
+          }
+          waitingThread = run.threadId();
+          continue;
         }
       }
       if (queue.enqueue(queued) != RunQueue.Enqueued.ALREADY_KNOWN) {
@@ -68,6 +84,7 @@ public final class Sweeper {
       }
     }
     unlockedLastTime = unlockedNow;
+    ends.repair(BATCH);
     if (requeued > 0) {
       restored.increment(requeued);
       log.info("sweeper queued {} runs Redis had lost", requeued);

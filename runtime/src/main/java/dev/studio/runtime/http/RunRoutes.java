@@ -1,36 +1,33 @@
 package dev.studio.runtime.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.studio.runtime.dispatch.CancelSignals;
 import dev.studio.runtime.dispatch.RunSubmitter;
 import dev.studio.runtime.store.Run;
 import dev.studio.runtime.store.RunStore;
 import dev.studio.runtime.store.Step;
 import dev.studio.runtime.store.StepJournal;
-import dev.studio.runtime.stream.EventPublisher;
-import dev.studio.runtime.stream.EventTypes;
+import dev.studio.runtime.stream.RunEnds;
 import io.javalin.config.RoutesConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code /api/{org}/runs/{run}}: a run's state and journal, and cancelling it. */
 public final class RunRoutes implements RouteGroup {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Authentication authentication;
   private final RunStore runs;
   private final StepJournal journal;
   private final RunSubmitter submitter;
-  private final EventPublisher events;
+  private final RunEnds ends;
   private final CancelSignals cancels;
 
-  public RunRoutes(Authentication authentication, RunStore runs, StepJournal journal, RunSubmitter submitter, EventPublisher events,
+  public RunRoutes(Authentication authentication, RunStore runs, StepJournal journal, RunSubmitter submitter, RunEnds ends,
       CancelSignals cancels) {
     this.authentication = authentication;
     this.runs = runs;
     this.journal = journal;
     this.submitter = submitter;
-    this.events = events;
+    this.ends = ends;
     this.cancels = cancels;
   }
 
@@ -53,8 +50,7 @@ public final class RunRoutes implements RouteGroup {
         throw ApiException.conflict("run " + id + " has already ended (" + run.state() + ")");
       }
       Run run = cancelled.get();
-      var data = JSON.createObjectNode().put("runId", run.id().toString()).put("reason", "cancelled");
-      events.publish(run.threadId(), EventTypes.RUN_CANCELLED, data, run.id() + ":cancelled");
+      ends.publish(run.id(), run.threadId(), Run.State.cancelled, null, run.reason());
       cancels.send(run.id());
       submitter.withdraw(run);
       ctx.json(json(run));

@@ -93,7 +93,7 @@ public final class RunStore {
               where run_id = :run and step = :step and attempt = :attempt
                 and exists (select 1 from runs where id = :run and attempt = :attempt and state = 'running')),
             r as (
-              update runs set state = 'completed', finished_at = now()
+              update runs set state = 'completed', finished_at = now(), end_published = false
               where id = :run and attempt = :attempt and state = 'running'
               returning id, thread_id, seq),
             m as (
@@ -110,29 +110,45 @@ public final class RunStore {
    * longer owns the run.
    */
   public boolean finish(UUID runId, int attempt, Run.State state, String error, String reason) {
-    return jdbi.withHandle(h -> h.createUpdate("update runs set state = ?, error = ?, reason = ?, finished_at = now() "
+    return jdbi.withHandle(h -> h.createUpdate("update runs set state = ?, error = ?, reason = ?, finished_at = now(), end_published = false "
             + "where id = ? and attempt = ? and state = 'running'")
         .bind(0, state.name()).bind(1, error).bind(2, reason).bind(3, runId).bind(4, attempt).execute()) == 1;
   }
 
   /** Ends a running run a lost worker left in a step that must not be repeated. */
   public boolean interrupt(UUID runId, String reason) {
-    return jdbi.withHandle(h -> h.createUpdate("update runs set state = 'interrupted', reason = ?, finished_at = now() "
+    return jdbi.withHandle(h -> h.createUpdate("update runs set state = 'interrupted', reason = ?, finished_at = now(), end_published = false "
             + "where id = ? and state = 'running'").bind(0, reason).bind(1, runId).execute()) == 1;
   }
 
   /** Cancels a run that has not ended; empty if it had (or does not exist in the org). */
   public Optional<Run> cancel(UUID orgId, UUID runId) {
-    return jdbi.withHandle(h -> h.createQuery("update runs set state = 'cancelled', reason = 'cancelled', finished_at = now() "
+    return jdbi.withHandle(h -> h.createQuery("update runs set state = 'cancelled', reason = 'cancelled', finished_at = now(), end_published = false "
             + "where id = ? and org_id = ? and state in ('queued', 'running') returning " + COLUMNS)
         .bind(0, runId).bind(1, orgId).map((rs, ctx) -> run(rs)).findOne());
   }
 
-  /** Runs not yet ended, in thread order: what the sweeper holds Redis to. */
-  public List<Run> unfinished(int limit) {
-    return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from runs where state in ('queued', 'running') "
-            + "order by thread_id, seq limit ?")
-        .bind(0, limit).map((rs, ctx) -> run(rs)).list());
+  /** Records that NATS acknowledged these runs' terminal events. */
+  public void endsPublished(java.util.Collection<UUID> runIds) {
+    jdbi.useHandle(h -> h.createUpdate("update runs set end_published = true where id = any(?) and not end_published")
+        .bind(0, runIds.toArray(UUID[]::new)).execute());
+  }
+
+  /** Ended runs whose terminal event NATS has not acknowledged for {@code olderThan}, oldest first. */
+  public List<Run> endsUnpublished(java.time.Duration olderThan, int limit) {
+    return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from runs where not end_published "
+            + "and finished_at < now() - make_interval(secs => ?) order by finished_at limit ?")
+        .bind(0, olderThan.toMillis() / 1000.0).bind(1, limit).map((rs, ctx) -> run(rs)).list());
+  }
+
+  /**
+   * Runs not yet ended, in thread order: what the sweeper holds Redis to. Queued runs younger than
+   * {@code settle} are left out: their api is still enqueueing them.
+   */
+  public List<Run> unfinished(int limit, java.time.Duration settle) {
+    return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from runs where state = 'running' "
+            + "or (state = 'queued' and created_at < now() - make_interval(secs => ?)) order by thread_id, seq limit ?")
+        .bind(0, settle.toMillis() / 1000.0).bind(1, limit).map((rs, ctx) -> run(rs)).list());
   }
 
   /** How many runs are waiting, per lane (the autoscaler's and the operator's figure). */

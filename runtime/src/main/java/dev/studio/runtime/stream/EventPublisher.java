@@ -9,5 +9,10 @@ public interface EventPublisher {
    * Publishes, in order with everything this process published before. {@code messageId} makes a
    * repeated publish (a retry) land once.
    */
-  void publish(UUID thread, String type, ObjectNode data, String messageId);
+  default void publish(UUID thread, String type, ObjectNode data, String messageId) {
+    publish(thread, type, data, messageId, null);
+  }
+
+  /** As above; {@code acknowledged} (if not null) runs once NATS has stored the event. */
+  void publish(UUID thread, String type, ObjectNode data, String messageId, Runnable acknowledged);
 }

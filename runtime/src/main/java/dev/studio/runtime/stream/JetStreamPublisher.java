@@ -30,7 +30,7 @@ public final class JetStreamPublisher implements EventPublisher, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final int WINDOW = 256;
 
-  private record Outgoing(String subject, String messageId, byte[] body) {}
+  private record Outgoing(String subject, String messageId, byte[] body, Runnable acknowledged) {}
 
   private final JetStream jetStream;
   private final BlockingQueue<Outgoing> queue = new LinkedBlockingQueue<>(20_000);
@@ -45,7 +45,7 @@ public final class JetStreamPublisher implements EventPublisher, AutoCloseable {
   }
 
   @Override
-  public void publish(UUID thread, String type, ObjectNode data, String messageId) {
+  public void publish(UUID thread, String type, ObjectNode data, String messageId, Runnable acknowledged) {
     data.put("type", type);
     data.put("threadId", thread.toString());
     data.put("at", Instant.now().toString());
@@ -57,7 +57,7 @@ public final class JetStreamPublisher implements EventPublisher, AutoCloseable {
     }
     try {
       unacknowledged.incrementAndGet();
-      queue.put(new Outgoing(Streams.subject(thread), messageId, body));
+      queue.put(new Outgoing(Streams.subject(thread), messageId, body, acknowledged));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while publishing " + type, e);
@@ -78,6 +78,7 @@ public final class JetStreamPublisher implements EventPublisher, AutoCloseable {
           queue.drainTo(batch, WINDOW - 1);
         }
         int failedAt = send(batch);
+        acknowledged(batch, failedAt < 0 ? batch.size() : failedAt);
         if (failedAt < 0) {
           unacknowledged.addAndGet(-batch.size());
           batch.clear();
@@ -93,6 +94,19 @@ public final class JetStreamPublisher implements EventPublisher, AutoCloseable {
         return;
       } catch (RuntimeException e) {
         log.warn("event pipeline: {}", e.getMessage());
+      }
+    }
+  }
+
+  private static void acknowledged(List<Outgoing> batch, int count) {
+    for (int i = 0; i < count; i++) {
+      var callback = batch.get(i).acknowledged();
+      if (callback != null) {
+        try {
+          callback.run();
+        } catch (RuntimeException e) {
+          log.warn("after an acknowledgement: {}", e.toString());
+        }
       }
     }
   }

@@ -54,4 +54,30 @@ class RedisLossTest {
       }
     }
   }
+
+  /**
+   * The sweeper works from a snapshot of PostgreSQL; a run that ends after it was taken must not
+   * hold its thread again, or the thread's next message would wait forever.
+   */
+  @Test
+  void aRunThatEndedNeverHoldsItsThreadAgain() {
+    try (var platform = Platform.create()) {
+      var api = platform.start(Role.api);
+      var admin = platform.admin(api);
+      String org = Platform.org(admin);
+      String thread = Platform.thread(admin, org);
+      String first = Platform.post(admin, org, thread, "first");
+      var queue = api.queue();
+      var claim = queue.claim(List.of(Lane.values()), "test-worker", Duration.ofSeconds(30)).orElseThrow();
+      assertThat(claim.run().run().toString()).isEqualTo(first);
+      assertThat(queue.holdThreadIfLocked(claim.run().thread(), claim.run().run())).isTrue();
+      queue.finish(claim);
+
+      // What the sweeper does with its stale view of the first run: nothing.
+      assertThat(queue.holdThreadIfLocked(claim.run().thread(), claim.run().run())).isFalse();
+      String second = Platform.post(admin, org, thread, "second");
+      var next = queue.claim(List.of(Lane.values()), "test-worker", Duration.ofSeconds(30));
+      assertThat(next).map(c -> c.run().run().toString()).contains(second);
+    }
+  }
 }

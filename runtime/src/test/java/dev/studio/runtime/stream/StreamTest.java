@@ -147,4 +147,40 @@ class StreamTest {
       Thread.currentThread().interrupt();
     }
   }
+
+  /**
+   * A worker that ended a run in PostgreSQL and died before NATS took the terminal event: the
+   * sweeper publishes it, once, and records that it did. A run that ended normally is recorded as
+   * published without that help.
+   */
+  @Test
+  void aRunsEndReachesItsStreamEvenIfTheProcessThatEndedItDied() throws Exception {
+    try (var platform = Platform.create();
+        var db = java.sql.DriverManager.getConnection(platform.database().jdbcUrl())) {
+      var api = platform.start(Role.api);
+      var admin = platform.admin(api);
+      String org = Platform.org(admin);
+      String thread = Platform.thread(admin, org);
+      String orphan = Platform.post(admin, org, thread, "ended, but nobody said so");
+      try (var update = db.prepareStatement("update runs set state = 'completed', attempt = 1, started_at = now() - interval '30 s', "
+          + "finished_at = now() - interval '20 s', end_published = false where id = ?::uuid")) {
+        update.setString(1, orphan);
+        assertThat(update.executeUpdate()).isEqualTo(1);
+      }
+      try (var stream = new EventStream(url(admin.base(), org, thread), Platform.ADMIN, null)) {
+        platform.start(Role.worker);
+        stream.awaitType(orphan, "run.completed", WAIT);
+        String normal = Platform.post(admin, org, thread, "an ordinary run");
+        stream.awaitType(normal, "run.completed", WAIT);
+        sleep(1500);
+        assertThat(stream.events(orphan).stream().filter(e -> e.type().equals("run.completed")).count()).isEqualTo(1);
+        assertThat(stream.events(normal).stream().filter(e -> e.type().equals("run.completed")).count()).isEqualTo(1);
+      }
+      try (var query = db.prepareStatement("select count(*) from runs where not end_published");
+          var rows = query.executeQuery()) {
+        rows.next();
+        assertThat(rows.getInt(1)).as("runs whose end is not recorded as published").isZero();
+      }
+    }
+  }
 }

@@ -1,0 +1,323 @@
+package dev.studio.e2e.bench;
+
+import dev.studio.runtime.Role;
+import dev.studio.runtime.testing.Platform;
+import dev.studio.runtime.testing.RuntimeProcess;
+import io.lettuce.core.RedisClient;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs through one api process and one worker process (separate JVMs, on the local PostgreSQL,
+ * Redis and NATS), with the dev model:
+ *
+ * <ol>
+ *   <li>enqueue → run start latency with 500 runs/s offered (open loop), against a raw Redis round
+ *       trip measured in the same run (goals: p50 ≤ 20×, p99 ≤ 100×);
+ *   <li>sustained throughput POST → run completed, with a fixed number of runs in flight (closed
+ *       loop: a new run is posted as one finishes), goal ≥ 1,000 runs/s.
+ * </ol>
+ *
+ * <p>Times come from the runs table, the system of record: {@code created_at} is when the post's
+ * statement ran, {@code started_at} when the worker took the run (just before it publishes {@code
+ * run.started}), {@code finished_at} when it ended. Reading them afterwards costs the platform
+ * nothing while it is measured, unlike a subscriber to every event.
+ */
+public final class RunsBench implements Benchmark {
+  static final int OFFERED_PER_SECOND = 500;
+  static final Duration OFFER_FOR = Duration.ofSeconds(Integer.getInteger("bench.runs.offerSeconds", 20));
+  static final Duration THROUGHPUT_FOR = Duration.ofSeconds(Integer.getInteger("bench.runs.throughputSeconds", 30));
+  static final int THREADS = 2000;
+  static final int WORKER_SLOTS = 64;
+  static final int IN_FLIGHT = 4 * WORKER_SLOTS;
+  static final int CONNECTIONS = 64;
+
+  @Override
+  public String name() {
+    return "runs";
+  }
+
+  @Override
+  public Report run() throws Exception {
+    var report = new Report(name());
+    var redisRtt = redisRoundTrips(5000);
+    report.distribution("raw Redis round trip (PING), baseline", "ms", redisRtt, "(baseline)", true);
+
+    try (var platform = Platform.create(Map.of("STUDIO_QUEUE_FLOOR", "10000000", "STUDIO_RUN_LEASE_SECONDS", "30"))) {
+      var api = platform.process(Role.api, Map.of(), List.of("-Xmx1g"));
+      var worker = platform.process(Role.worker, Map.of("STUDIO_MAX_CONCURRENT_RUNS", String.valueOf(WORKER_SLOTS)),
+          List.of("-Xmx1g"));
+      var admin = platform.admin(api);
+      String org = Platform.org(admin);
+      List<String> threads = new ArrayList<>();
+      for (int i = 0; i < THREADS; i++) {
+        threads.add(Platform.thread(admin, org));
+      }
+      try (var http = new KeepAliveHttp(admin.base(), CONNECTIONS);
+          Connection db = DriverManager.getConnection(platform.database().jdbcUrl())) {
+        var poster = new Poster(http, org, threads);
+        try {
+          measure(report, redisRtt, poster, db, api, worker);
+        } catch (Exception e) {
+          for (var process : List.of(api, worker)) {
+            var log = process.log();
+            System.err.println("--- last lines of a runtime's log");
+            log.subList(Math.max(0, log.size() - 40), log.size()).forEach(System.err::println);
+          }
+          throw e;
+        }
+      }
+    }
+    return report;
+  }
+
+  private static void measure(Report report, Stats redisRtt, Poster poster, Connection db, RuntimeProcess api,
+      RuntimeProcess worker) throws Exception {
+    System.out.println("runs: warming up");
+    poster.offer(300, Duration.ofSeconds(10));
+    awaitDrained(db, Duration.ofMinutes(2));
+
+    // 1. Open loop at 500 runs/s: how long from enqueue to start?
+    System.out.println("runs: offering " + OFFERED_PER_SECOND + " runs/s for " + OFFER_FOR.toSeconds() + " s");
+    var offered = poster.offer(OFFERED_PER_SECOND, OFFER_FOR);
+    awaitDrained(db, Duration.ofMinutes(3));
+    var started = Stats.of(startLatencies(db, offered.accepted()));
+    report.distribution("enqueue -> run start at " + OFFERED_PER_SECOND + " runs/s offered", "ms", started,
+        "p50 <= 20x, p99 <= 100x Redis RTT", started.p50() <= 20 * redisRtt.p50() && started.p99() <= 100 * redisRtt.p99());
+    report.figure("  ratio p50 / Redis RTT p50", "x", started.p50() / redisRtt.p50(), "<= 20", started.p50() <= 20 * redisRtt.p50());
+    report.figure("  ratio p99 / Redis RTT p99", "x", started.p99() / redisRtt.p99(), "<= 100", started.p99() <= 100 * redisRtt.p99());
+    report.figure("  posts refused or failed", "count", offered.refused(), "0", offered.refused() == 0);
+    report.figure("  runs accepted and started", "count", started.n(), offered.accepted().size() + "",
+        started.n() == offered.accepted().size());
+
+    // 2. Closed loop: completions per second with the queue kept full.
+    System.out.println("runs: saturating for " + THROUGHPUT_FOR.toSeconds() + " s");
+    var cpu = new ProcessCpu(Map.of("api", api, "worker", worker));
+    var throughput = poster.saturate(db, IN_FLIGHT, THROUGHPUT_FOR, cpu);
+    report.figure("sustained throughput, POST -> run.completed (1 api + 1 worker process)", "runs/s",
+        throughput.runsPerSecond(), ">= 1000", throughput.runsPerSecond() >= 1000);
+    throughput.cpuPerRun().forEach((process, millis) ->
+        report.figure("  CPU per run, " + process, "ms", millis, "(for reading)", true));
+    report.note("in flight", IN_FLIGHT + " runs (worker slots " + WORKER_SLOTS + ")");
+    report.note("machine", Runtime.getRuntime().availableProcessors()
+        + " cores shared by PostgreSQL, Redis, NATS, the api, the worker and the load generator");
+  }
+
+  static Stats redisRoundTrips(int samples) {
+    var client = RedisClient.create("redis://127.0.0.1:6379");
+    try (var connection = client.connect()) {
+      var sync = connection.sync();
+      for (int i = 0; i < 500; i++) {
+        sync.ping();
+      }
+      List<Double> rtts = new ArrayList<>(samples);
+      for (int i = 0; i < samples; i++) {
+        long start = System.nanoTime();
+        sync.ping();
+        rtts.add((System.nanoTime() - start) / 1e6);
+      }
+      return Stats.of(rtts);
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  /** Waits until no run is queued or running. */
+  static void awaitDrained(Connection db, Duration timeout) throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (unfinished(db) > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(unfinished(db) + " runs still unfinished after " + timeout);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Runs queued or running (a partial index holds exactly these, so this stays cheap). */
+  static int unfinished(Connection db) throws SQLException {
+    try (var query = db.prepareStatement("select count(*) from runs where state in ('queued', 'running')");
+        var rows = query.executeQuery()) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+
+  static List<Double> startLatencies(Connection db, List<UUID> runs) throws SQLException {
+    List<Double> latencies = new ArrayList<>(runs.size());
+    try (var query = db.prepareStatement(
+        "select extract(epoch from started_at - created_at) * 1000 from runs where id = any(?) and started_at is not null")) {
+      query.setArray(1, db.createArrayOf("uuid", runs.toArray()));
+      try (var rows = query.executeQuery()) {
+        while (rows.next()) {
+          latencies.add(rows.getDouble(1));
+        }
+      }
+    }
+    return latencies;
+  }
+
+  /** Throughput, and what each process spent on a run. */
+  record Throughput(double runsPerSecond, Map<String, Double> cpuPerRun) {}
+
+  /** What an open-loop offer got: the runs accepted, and how many posts were not. */
+  record Offered(List<UUID> accepted, int refused) {}
+
+  /** Posts messages over HTTP, as users' programs would, round-robin over many threads. */
+  static final class Poster {
+    private final KeepAliveHttp http;
+    private final String org;
+    private final List<String> threads;
+    private final AtomicLong next = new AtomicLong();
+
+    Poster(KeepAliveHttp http, String org, List<String> threads) {
+      this.http = http;
+      this.org = org;
+      this.threads = threads;
+    }
+
+    /** Offers runs at a fixed rate, whatever the answers (open loop). */
+    Offered offer(int perSecond, Duration duration) throws InterruptedException {
+      var accepted = new ConcurrentLinkedQueue<UUID>();
+      var refused = new AtomicInteger();
+      long interval = TimeUnit.SECONDS.toNanos(1) / perSecond;
+      long start = System.nanoTime();
+      long total = duration.toSeconds() * perSecond;
+      try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (long i = 0; i < total; i++) {
+          long wait = start + i * interval - System.nanoTime();
+          if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+          }
+          executor.submit(() -> {
+            var run = post("hello " + System.nanoTime());
+            if (run == null) {
+              refused.incrementAndGet();
+            } else {
+              accepted.add(run);
+            }
+          });
+        }
+      }
+      return new Offered(new ArrayList<>(accepted), refused.get());
+    }
+
+    /**
+     * Keeps {@code inFlight} runs unfinished for {@code duration}, posting a new one as each
+     * finishes; counts the runs completed in the middle of the window, once the pipeline is full.
+     */
+    Throughput saturate(Connection db, int inFlight, Duration duration, ProcessCpu cpu) throws Exception {
+      var posting = new AtomicInteger();
+      long end = System.nanoTime() + duration.toNanos();
+      Instant measureFrom = Instant.now().plus(duration.dividedBy(5));
+      Instant measureTo = Instant.now().plus(duration).minus(duration.dividedBy(10));
+      ProcessCpu.Sample before = null;
+      ProcessCpu.Sample after = null;
+      try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        while (System.nanoTime() < end) {
+          if (before == null && !Instant.now().isBefore(measureFrom)) {
+            before = cpu.sample();
+          }
+          if (after == null && !Instant.now().isBefore(measureTo)) {
+            after = cpu.sample();
+          }
+          int deficit = inFlight - unfinished(db) - posting.get();
+          for (int i = 0; i < deficit; i++) {
+            posting.incrementAndGet();
+            executor.submit(() -> {
+              try {
+                post("load");
+              } finally {
+                posting.decrementAndGet();
+              }
+            });
+          }
+          Thread.sleep(2);
+        }
+      }
+      awaitDrained(db, Duration.ofMinutes(3));
+      long completed;
+      try (var query = db.prepareStatement(
+          "select count(*) from runs where state = 'completed' and finished_at >= ? and finished_at < ?")) {
+        query.setTimestamp(1, Timestamp.from(measureFrom));
+        query.setTimestamp(2, Timestamp.from(measureTo));
+        try (var rows = query.executeQuery()) {
+          rows.next();
+          completed = rows.getLong(1);
+        }
+      }
+      double seconds = Duration.between(measureFrom, measureTo).toNanos() / 1e9;
+      return new Throughput(completed / seconds, cpu.perRun(before, after, completed));
+    }
+
+    /** The run id, or null if the post was refused or failed. */
+    private UUID post(String text) {
+      String thread = threads.get((int) Math.floorMod(next.getAndIncrement(), (long) threads.size()));
+      try {
+        var response = http.post("/api/" + org + "/threads/" + thread + "/messages", Platform.ADMIN,
+            "{\"text\": \"" + text + "\"}");
+        if (response.status() != 202) {
+          return null;
+        }
+        int at = response.body().indexOf("\"runId\":\"");
+        return UUID.fromString(response.body().substring(at + 9, at + 45));
+      } catch (Exception e) {
+        return null;
+      }
+    }
+  }
+
+  /** CPU time of the platform's processes, from /proc (Linux). */
+  static final class ProcessCpu {
+    private final Map<String, RuntimeProcess> processes;
+
+    record Sample(Map<String, Long> ticks) {}
+
+    ProcessCpu(Map<String, RuntimeProcess> processes) {
+      this.processes = processes;
+    }
+
+    Sample sample() {
+      var ticks = new java.util.TreeMap<String, Long>();
+      processes.forEach((name, process) -> ticks.put(name, ticks(process.pid())));
+      return new Sample(ticks);
+    }
+
+    /** Milliseconds of CPU per completed run, per process; empty where /proc is not there. */
+    Map<String, Double> perRun(Sample before, Sample after, long runs) {
+      var perRun = new java.util.TreeMap<String, Double>();
+      if (before == null || after == null || runs == 0) {
+        return perRun;
+      }
+      before.ticks().forEach((name, start) -> {
+        long end = after.ticks().get(name);
+        if (start >= 0 && end >= 0) {
+          perRun.put(name, (end - start) * 10.0 / runs); // USER_HZ is 100: a tick is 10 ms
+        }
+      });
+      return perRun;
+    }
+
+    private static long ticks(long pid) {
+      try {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      } catch (Exception e) {
+        return -1;
+      }
+    }
+  }
+}

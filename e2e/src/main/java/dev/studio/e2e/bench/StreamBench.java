@@ -1,0 +1,276 @@
+package dev.studio.e2e.bench;
+
+import dev.studio.runtime.Role;
+import dev.studio.runtime.stream.Streams;
+import dev.studio.runtime.testing.Platform;
+import dev.studio.runtime.testing.RuntimeProcess;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.Nats;
+import io.nats.client.PublishOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Live output, from where a worker publishes an event to where a browser's SSE connection reads
+ * it, through one api process (a separate JVM) and the local NATS:
+ *
+ * <ol>
+ *   <li>latency, one event at a time, publish (to JetStream, as workers do) → SSE receipt, against
+ *       a raw NATS publish → receive measured in the same run (goal: p50 ≤ 3×);
+ *   <li>fan-out: 10,000 SSE clients on one thread of one api process; an event published once must
+ *       reach all of them within 1 s, and the api's heap stay within 1 GiB.
+ * </ol>
+ */
+public final class StreamBench implements Benchmark {
+  static final int SAMPLES = Integer.getInteger("bench.stream.samples", 2000);
+  static final int CLIENTS = Integer.getInteger("bench.stream.clients", 10_000);
+  static final int BROADCASTS = Integer.getInteger("bench.stream.broadcasts", 10);
+  static final String NATS = "nats://127.0.0.1:4222";
+
+  @Override
+  public String name() {
+    return "stream";
+  }
+
+  @Override
+  public Report run() throws Exception {
+    var report = new Report(name());
+    try (var platform = Platform.create(Map.of("STUDIO_MAX_STREAM_CLIENTS", String.valueOf(CLIENTS + 100)));
+        var nats = Nats.connect(NATS);
+        var receiving = Nats.connect(NATS)) {
+      var api = platform.process(Role.api, Map.of(), List.of("-Xmx1g"));
+      var admin = platform.admin(api);
+      String org = Platform.org(admin);
+
+      System.out.println("stream: raw NATS round trips");
+      var raw = rawNats(nats, receiving, SAMPLES);
+      report.distribution("raw NATS publish -> receive (core, two connections), baseline", "ms", raw, "(baseline)", true);
+
+      var rawJetStream = rawJetStream(nats, receiving, SAMPLES);
+      report.distribution("raw JetStream publish -> ordered consumer receive, for reading", "ms", rawJetStream,
+          "(baseline)", true);
+
+      System.out.println("stream: publish -> SSE, one event at a time");
+      var sse = publishToSse(nats.jetStream(), admin.base(), org, Platform.thread(admin, org), SAMPLES);
+      report.distribution("worker publish -> SSE client receipt", "ms", sse, "p50 <= 3x raw NATS", sse.p50() <= 3 * raw.p50());
+      report.figure("  ratio p50 / raw NATS p50", "x", sse.p50() / raw.p50(), "<= 3", sse.p50() <= 3 * raw.p50());
+      report.figure("  ratio p50 / raw JetStream p50 (the transport workers publish on)", "x",
+          sse.p50() / rawJetStream.p50(), "(for reading)", true);
+
+      System.out.println("stream: connecting " + CLIENTS + " SSE clients");
+      fanOut(report, nats.jetStream(), api, admin.base(), org, Platform.thread(admin, org));
+      report.note("api heap limit", "-Xmx1g");
+      report.note("machine", Runtime.getRuntime().availableProcessors()
+          + " cores shared by NATS, the api and the load generator (which holds every client)");
+    }
+    return report;
+  }
+
+  /** Core NATS, publisher and subscriber on separate connections, one message at a time. */
+  static Stats rawNats(Connection publisher, Connection subscriber, int samples) throws Exception {
+    String subject = "bench.raw." + UUID.randomUUID();
+    BlockingQueue<Long> received = new ArrayBlockingQueue<>(1);
+    var dispatcher = subscriber.createDispatcher(message -> received.offer(System.nanoTime()));
+    dispatcher.subscribe(subject);
+    subscriber.flush(Duration.ofSeconds(5));
+    List<Double> latencies = new ArrayList<>(samples);
+    for (int i = 0; i < samples + 200; i++) {
+      long start = System.nanoTime();
+      publisher.publish(subject, ("{\"n\":" + i + "}").getBytes());
+      long at = received.poll(5, TimeUnit.SECONDS);
+      if (i >= 200) {
+        latencies.add((at - start) / 1e6);
+      }
+    }
+    subscriber.closeDispatcher(dispatcher);
+    return Stats.of(latencies);
+  }
+
+  /**
+   * JetStream, as the platform uses it: publish to a thread subject of the events stream, receive
+   * on an ordered push consumer, one message at a time.
+   */
+  static Stats rawJetStream(Connection publisher, Connection subscriber, int samples) throws Exception {
+    String subject = Streams.SUBJECT_PREFIX + UUID.randomUUID();
+    BlockingQueue<Long> received = new ArrayBlockingQueue<>(1);
+    var dispatcher = subscriber.createDispatcher();
+    var options = io.nats.client.PushSubscribeOptions.builder().stream(Streams.STREAM).ordered(true).build();
+    subscriber.jetStream().subscribe(subject, dispatcher, message -> received.offer(System.nanoTime()), true, options);
+    var jetStream = publisher.jetStream();
+    List<Double> latencies = new ArrayList<>(samples);
+    for (int i = 0; i < samples + 200; i++) {
+      long start = System.nanoTime();
+      jetStream.publishAsync(subject, ("{\"n\":" + i + "}").getBytes());
+      long at = received.poll(5, TimeUnit.SECONDS);
+      if (i >= 200) {
+        latencies.add((at - start) / 1e6);
+      }
+    }
+    subscriber.closeDispatcher(dispatcher);
+    return Stats.of(latencies);
+  }
+
+  /** Publishes to a thread's subject as a worker does, reading each event back from the api's SSE. */
+  static Stats publishToSse(JetStream jetStream, String base, String org, String thread, int samples) throws Exception {
+    try (var client = SseClient.open(base, "/api/" + org + "/threads/" + thread + "/stream", Platform.ADMIN)) {
+      List<Double> latencies = new ArrayList<>(samples);
+      for (int i = 0; i < samples + 200; i++) {
+        long start = System.nanoTime();
+        publish(jetStream, thread, i);
+        var event = client.next();
+        if (event == null || !event.data().contains("\"n\":" + i + ",")) {
+          throw new IllegalStateException("expected event " + i + ", got " + event);
+        }
+        if (i >= 200) {
+          latencies.add((event.receivedNanos() - start) / 1e6);
+        }
+      }
+      return Stats.of(latencies);
+    }
+  }
+
+  private static void publish(JetStream jetStream, String thread, int n) {
+    String body = "{\"type\":\"bench.tick\",\"n\":" + n + ",\"threadId\":\"" + thread + "\"}";
+    jetStream.publishAsync(Streams.SUBJECT_PREFIX + thread, body.getBytes(),
+        PublishOptions.builder().messageId(UUID.randomUUID().toString()).build());
+  }
+
+  /** Holds CLIENTS streams open on one thread and times how long each broadcast takes to reach all. */
+  static void fanOut(Report report, JetStream jetStream, RuntimeProcess api, String base, String org, String thread)
+      throws Exception {
+    var clients = new CopyOnWriteArrayList<SseClient>();
+    // receipts[b * CLIENTS + c]: when client c read broadcast b (0 until then).
+    var receipts = new AtomicLongArray(BROADCASTS * CLIENTS);
+    var failures = new AtomicInteger();
+    var connected = new CountDownLatch(CLIENTS);
+    var opening = new Semaphore(200);
+    long connectStart = System.nanoTime();
+    try (var readers = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int c = 0; c < CLIENTS; c++) {
+        int index = c;
+        opening.acquire();
+        readers.submit(() -> {
+          SseClient client;
+          try {
+            client = SseClient.open(base, "/api/" + org + "/threads/" + thread + "/stream", Platform.ADMIN);
+            clients.add(client);
+          } catch (Exception e) {
+            failures.incrementAndGet();
+            return;
+          } finally {
+            opening.release();
+            connected.countDown();
+          }
+          try {
+            for (var event = client.next(); event != null; event = client.next()) {
+              int b = broadcastNumber(event.data());
+              if (b >= 0 && b < BROADCASTS) {
+                receipts.compareAndSet(b * CLIENTS + index, 0, event.receivedNanos());
+              }
+            }
+          } catch (Exception closed) {
+            // The bench closed the connection.
+          }
+        });
+      }
+      connected.await();
+      double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+      report.figure("SSE clients connected to one api process", "count", clients.size(), ">= " + CLIENTS,
+          clients.size() >= CLIENTS);
+      report.figure("  connections refused or failed", "count", failures.get(), "0", failures.get() == 0);
+      report.figure("  time to connect them all", "s", connectSeconds, "(for reading)", true);
+
+      List<Double> allReached = new ArrayList<>();
+      List<Double> medianReached = new ArrayList<>();
+      int missed = 0;
+      for (int b = 0; b < BROADCASTS; b++) {
+        Thread.sleep(1000);
+        long start = System.nanoTime();
+        publish(jetStream, thread, b);
+        long deadline = start + TimeUnit.SECONDS.toNanos(10);
+        while (countReceived(receipts, b) < clients.size() && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        List<Double> reached = new ArrayList<>(CLIENTS);
+        for (int c = 0; c < CLIENTS; c++) {
+          long at = receipts.get(b * CLIENTS + c);
+          if (at != 0) {
+            reached.add((at - start) / 1e6);
+          }
+        }
+        missed += clients.size() - reached.size();
+        var stats = Stats.of(reached);
+        allReached.add(stats.max());
+        medianReached.add(stats.p50());
+        System.out.println("stream: broadcast " + b + " reached " + reached.size() + " clients, last after "
+            + Math.round(stats.max()) + " ms");
+      }
+      var all = Stats.of(allReached);
+      report.distribution("broadcast reaches all " + CLIENTS + " clients (per broadcast: the last receipt)", "ms", all,
+          "max <= 1000", all.max() <= 1000);
+      report.distribution("  median client's receipt per broadcast", "ms", Stats.of(medianReached), "(for reading)", true);
+      report.figure("  receipts missing after 10 s", "count", missed, "0", missed == 0);
+
+      double heapMiB = heapAfterGc(api, base);
+      report.figure("api heap in use with " + clients.size() + " clients (after a full GC)", "MiB", heapMiB,
+          "<= 1024", heapMiB >= 0 && heapMiB <= 1024);
+      clients.forEach(SseClient::close);
+    }
+  }
+
+  private static int countReceived(AtomicLongArray receipts, int broadcast) {
+    int count = 0;
+    for (int c = 0; c < CLIENTS; c++) {
+      if (receipts.get(broadcast * CLIENTS + c) != 0) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private static int broadcastNumber(String data) {
+    int at = data.indexOf("\"n\":");
+    if (at < 0) {
+      return -1;
+    }
+    int end = data.indexOf(',', at);
+    return Integer.parseInt(data.substring(at + 4, end));
+  }
+
+  /** Heap in use after a full collection, from the api's own metrics (jcmd triggers the GC). */
+  static double heapAfterGc(RuntimeProcess api, String base) throws Exception {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    new ProcessBuilder(jcmd.toString(), String.valueOf(api.pid()), "GC.run").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+    String metrics;
+    try (var http = HttpClient.newHttpClient()) {
+      metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    }
+    double bytes = 0;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+        bytes += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return bytes == 0 ? -1 : bytes / (1024 * 1024);
+  }
+}
