@@ -1,5 +1,7 @@
 package dev.studio.operator;
 
+import dev.studio.operator.sandbox.SandboxClaimReconciler;
+import dev.studio.operator.sandbox.WarmPoolReconciler;
 import dev.studio.operator.status.EventRecorder;
 import dev.studio.operator.studio.StudioDeploymentReconciler;
 import dev.studio.operator.workerpool.WorkerPoolReconciler;
@@ -65,6 +67,8 @@ public final class StudioOperator implements AutoCloseable {
     var depths = new dev.studio.operator.workerpool.ApiQueueDepths(client, config.autoscaling());
     operator.register(new WorkerPoolReconciler(config.images(), events, depths, config.autoscaling()),
         overrides -> configure(overrides, config));
+    operator.register(new SandboxClaimReconciler(config.images(), gatewayApi, events), overrides -> configure(overrides, config));
+    operator.register(new WarmPoolReconciler(config.images()), overrides -> configure(overrides, config));
   }
 
   private static <R extends HasMetadata> void configure(ControllerConfigurationOverrider<R> overrides, OperatorConfig config) {

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -48,7 +49,7 @@ public final class MockCluster implements AutoCloseable {
   /** Kinds the stand-in garbage collector sweeps for orphans. */
   private static final List<Class<? extends HasMetadata>> OWNED_KINDS =
       List.of(Deployment.class, Service.class, ConfigMap.class, Secret.class, ServiceAccount.class, Role.class,
-          RoleBinding.class, PodDisruptionBudget.class, Pod.class);
+          RoleBinding.class, PodDisruptionBudget.class, Pod.class, NetworkPolicy.class);
 
   public final KubernetesMockServer server;
   public final KubernetesClient client;
@@ -150,6 +151,28 @@ public final class MockCluster implements AutoCloseable {
             new DeploymentConditionBuilder().withType("Progressing").withStatus("True").withReason("NewReplicaSetAvailable").withLastUpdateTime(now).withLastTransitionTime(now).build())
         .build());
     client.apps().deployments().inNamespace(namespace).resource(deployment).updateStatus();
+  }
+
+  /**
+   * Reports a pod Ready, as its kubelet would once the readiness probe passes; tries again when the
+   * operator wrote the pod in the meantime (409), as a kubelet does.
+   */
+  public void markPodReady(String namespace, String name) {
+    for (int attempt = 1; ; attempt++) {
+      var pod = client.pods().inNamespace(namespace).withName(name).get();
+      Objects.requireNonNull(pod, "no Pod " + namespace + "/" + name);
+      pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running")
+          .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime(Instant.now().toString()).endCondition()
+          .build());
+      try {
+        client.pods().inNamespace(namespace).resource(pod).updateStatus();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   /**
