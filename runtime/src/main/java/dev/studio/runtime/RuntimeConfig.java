@@ -35,7 +35,17 @@ public record RuntimeConfig(
     String podName,
     Optional<String> podNamespace,
     Duration shutdownGrace,
-    Dispatch dispatch) {
+    Dispatch dispatch,
+    OrgFs orgFs) {
+
+  /**
+   * The org filesystem.
+   *
+   * @param quotaBytes bytes of files one org may keep across its volumes (STUDIO_ORGFS_QUOTA_BYTES, 500 MB)
+   * @param changesWait how long {@code changes?wait=1} holds a request open when nothing changed
+   *     (STUDIO_ORGFS_CHANGES_WAIT_SECONDS, 28 s: under the usual 30 s proxy idle timeouts)
+   */
+  public record OrgFs(long quotaBytes, Duration changesWait) {}
 
   /**
    * Run dispatch and admission.
@@ -104,7 +114,10 @@ public record RuntimeConfig(
             settings.integer("STUDIO_QUEUE_PER_SLOT", 20, 1, 100_000),
             settings.integer("STUDIO_QUEUE_FLOOR", 1000, 0, 10_000_000),
             settings.optional("STUDIO_RATE_LIMITS").map(v -> RateLimits.parse("STUDIO_RATE_LIMITS", v)).orElse(RateLimits.defaults()),
-            settings.integer("STUDIO_MAX_STREAM_CLIENTS", 20_000, 1, 1_000_000)));
+            settings.integer("STUDIO_MAX_STREAM_CLIENTS", 20_000, 1, 1_000_000)),
+        new OrgFs(
+            settings.integer("STUDIO_ORGFS_QUOTA_BYTES", 500 * 1024 * 1024, 1, Integer.MAX_VALUE),
+            Duration.ofSeconds(settings.integer("STUDIO_ORGFS_CHANGES_WAIT_SECONDS", 28, 1, 300))));
   }
 
   private static Set<Lane> listenQueues(Settings settings) {

@@ -34,6 +34,10 @@ import dev.studio.runtime.http.TokenRoutes;
 import dev.studio.runtime.jobs.JobHandler;
 import dev.studio.runtime.jobs.JobSource;
 import dev.studio.runtime.jobs.JobStream;
+import dev.studio.runtime.orgfs.ChangeSignals;
+import dev.studio.runtime.orgfs.OrgFileStore;
+import dev.studio.runtime.orgfs.OrgFiles;
+import dev.studio.runtime.orgfs.OrgFsRoutes;
 import dev.studio.runtime.store.Migrations;
 import dev.studio.runtime.store.NoteStore;
 import dev.studio.runtime.store.OrgStore;
@@ -99,6 +103,7 @@ public final class StudioRuntime implements AutoCloseable {
   private final HttpServer http;
   private final List<JobHandler> jobHandlers = new ArrayList<>();
   private volatile Worker worker;
+  private volatile ChangeSignals orgFsSignals;
   private volatile Map<Lane, Long> depth = new EnumMap<>(Lane.class);
 
   /** The stores, one per kind of record. */
@@ -150,7 +155,7 @@ public final class StudioRuntime implements AutoCloseable {
     var submitter = new RunSubmitter(queue, events, metrics);
     var rateLimiter = new RateLimiter(datastores.redis(), dispatch.rateLimits());
     var backpressure = new Backpressure(queue, heartbeats, dispatch.queuePerSlot(), dispatch.queueFloor());
-    return List.of(
+    var routes = new ArrayList<RouteGroup>(List.of(
         authentication,
         new OrgRoutes(stores.orgs()),
         new TokenRoutes(authentication, stores.tokens(), id -> {
@@ -160,7 +165,14 @@ public final class StudioRuntime implements AutoCloseable {
         new ThreadRoutes(authentication, stores.threads(), stores.runs(), submitter, rateLimiter, backpressure, dispatch.maxSteps()),
         new RunRoutes(authentication, stores.runs(), stores.journal(), submitter, ends, cancels),
         new StreamRoutes(authentication, stores.threads(), hub, dispatch.maxStreamClients()),
-        new InternalRoutes(queue, heartbeats));
+        new InternalRoutes(queue, heartbeats)));
+    datastores.objectStore().ifPresentOrElse(objects -> {
+      var jdbi = datastores.postgres().jdbi();
+      orgFsSignals = new ChangeSignals(datastores.nats());
+      var orgFiles = new OrgFiles(objects, new OrgFileStore(jdbi), orgFsSignals, config.orgFs().quotaBytes());
+      routes.add(new OrgFsRoutes(authentication, orgFiles, config.orgFs().changesWait()));
+    }, () -> log.info("org-fs and files routes are off: no object store configured (S3_ENDPOINT, S3_BUCKET)"));
+    return routes;
   }
 
   /** Starts a runtime; returns once it serves (after migrating). */
@@ -296,6 +308,9 @@ public final class StudioRuntime implements AutoCloseable {
     cancels.close();
     if (hub != null) {
       hub.close();
+    }
+    if (orgFsSignals != null) {
+      orgFsSignals.close();
     }
     timers.shutdownNow();
     datastores.close();

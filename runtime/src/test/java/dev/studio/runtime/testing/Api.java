@@ -41,6 +41,15 @@ public final class Api {
     return base;
   }
 
+  public String token() {
+    return token;
+  }
+
+  /** The same caller, against another process of the platform. */
+  public Api at(int port) {
+    return new Api("http://127.0.0.1:" + port, token);
+  }
+
   public Response get(String path) {
     return send(request(path).GET());
   }
@@ -55,6 +64,31 @@ public final class Api {
 
   public Response delete(String path) {
     return send(request(path).DELETE());
+  }
+
+  /** Any request, with a raw body (null for none) and extra headers. */
+  public Response send(String method, String path, byte[] body, Map<String, String> headers) {
+    var builder = request(path).method(method,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(builder::header);
+    return send(builder);
+  }
+
+  /** A GET whose answer is bytes, not text. */
+  public Bytes bytes(String path) {
+    try {
+      var response = HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+      return new Bytes(response.statusCode(), response.headers().map(), response.body());
+    } catch (Exception e) {
+      throw new IllegalStateException("request failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** An answer read as bytes. */
+  public record Bytes(int status, Map<String, java.util.List<String>> headers, byte[] body) {
+    public String header(String name) {
+      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0)).findFirst().orElse(null);
+    }
   }
 
   private HttpRequest.Builder request(String path) {
