@@ -36,7 +36,17 @@ public record RuntimeConfig(
     Optional<String> podNamespace,
     Duration shutdownGrace,
     Dispatch dispatch,
-    OrgFs orgFs) {
+    OrgFs orgFs,
+    Files files) {
+
+  /**
+   * Files on the object store.
+   *
+   * @param maxUploadBytes bytes one upload may have, through the API or a presigned PUT
+   *     (STUDIO_FILES_MAX_UPLOAD_BYTES, 500 MB)
+   * @param urlTtl how long a presigned GET or PUT URL works (STUDIO_FILES_URL_TTL_SECONDS, 15 min)
+   */
+  public record Files(long maxUploadBytes, Duration urlTtl) {}
 
   /**
    * The org filesystem.
@@ -117,7 +127,10 @@ public record RuntimeConfig(
             settings.integer("STUDIO_MAX_STREAM_CLIENTS", 20_000, 1, 1_000_000)),
         new OrgFs(
             settings.integer("STUDIO_ORGFS_QUOTA_BYTES", 500 * 1024 * 1024, 1, Integer.MAX_VALUE),
-            Duration.ofSeconds(settings.integer("STUDIO_ORGFS_CHANGES_WAIT_SECONDS", 28, 1, 300))));
+            Duration.ofSeconds(settings.integer("STUDIO_ORGFS_CHANGES_WAIT_SECONDS", 28, 1, 300))),
+        new Files(
+            settings.integer("STUDIO_FILES_MAX_UPLOAD_BYTES", 500 * 1024 * 1024, 1, Integer.MAX_VALUE),
+            Duration.ofSeconds(settings.integer("STUDIO_FILES_URL_TTL_SECONDS", 900, 1, 7 * 24 * 3600))));
   }
 
   private static Set<Lane> listenQueues(Settings settings) {

@@ -31,6 +31,8 @@ import dev.studio.runtime.http.RunRoutes;
 import dev.studio.runtime.http.StreamRoutes;
 import dev.studio.runtime.http.ThreadRoutes;
 import dev.studio.runtime.http.TokenRoutes;
+import dev.studio.runtime.files.FileRoutes;
+import dev.studio.runtime.files.FileStore;
 import dev.studio.runtime.jobs.JobHandler;
 import dev.studio.runtime.jobs.JobSource;
 import dev.studio.runtime.jobs.JobStream;
@@ -171,6 +173,7 @@ public final class StudioRuntime implements AutoCloseable {
       orgFsSignals = new ChangeSignals(datastores.nats());
       var orgFiles = new OrgFiles(objects, new OrgFileStore(jdbi), orgFsSignals, config.orgFs().quotaBytes());
       routes.add(new OrgFsRoutes(authentication, orgFiles, config.orgFs().changesWait()));
+      routes.add(new FileRoutes(authentication, new FileStore(jdbi), objects, config.files().maxUploadBytes(), config.files().urlTtl()));
     }, () -> log.info("org-fs and files routes are off: no object store configured (S3_ENDPOINT, S3_BUCKET)"));
     return routes;
   }

@@ -3,10 +3,10 @@ package dev.studio.runtime.http;
 import java.util.UUID;
 
 /** Ids in paths: a malformed one names nothing, so it is a 404 like an unknown one. */
-final class Ids {
+public final class Ids {
   private Ids() {}
 
-  static UUID parse(String what, String text) {
+  public static UUID parse(String what, String text) {
     try {
       return UUID.fromString(text);
     } catch (IllegalArgumentException e) {
