@@ -85,7 +85,15 @@ public record RuntimeConfig(
   }
 
   /** Where sandboxes run: pods through SandboxClaims, or daemon processes on this machine. */
-  public record Sandboxes(Provider provider, Optional<String> previewDomain, Optional<String> studioDeployment) {
+  /**
+   * Sandboxes.
+   *
+   * @param daemonCommand how the {@code local} provider starts a daemon (SANDBOX_DAEMON_COMMAND,
+   *     words split on spaces; by default {@code java -jar daemon/target/studio-daemon-<version>.jar}
+   *     if that file is there, as after the README's build); empty: local sandboxes cannot start
+   */
+  public record Sandboxes(Provider provider, Optional<String> previewDomain, Optional<String> studioDeployment,
+      List<String> daemonCommand) {
     public enum Provider {
       kubernetes,
       local
@@ -113,7 +121,8 @@ public record RuntimeConfig(
         new Sandboxes(
             settings.choice("SANDBOX_PROVIDER", Sandboxes.Provider.class, Sandboxes.Provider.local),
             settings.optional("SANDBOX_PREVIEW_DOMAIN"),
-            settings.optional("STUDIO_DEPLOYMENT")),
+            settings.optional("STUDIO_DEPLOYMENT"),
+            daemonCommand(settings)),
         settings.optional("POD_NAME").orElseGet(RuntimeConfig::hostname),
         settings.optional("POD_NAMESPACE"),
         Duration.ofSeconds(settings.integer("SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)),
@@ -131,6 +140,19 @@ public record RuntimeConfig(
         new Files(
             settings.integer("STUDIO_FILES_MAX_UPLOAD_BYTES", 500 * 1024 * 1024, 1, Integer.MAX_VALUE),
             Duration.ofSeconds(settings.integer("STUDIO_FILES_URL_TTL_SECONDS", 900, 1, 7 * 24 * 3600))));
+  }
+
+  private static List<String> daemonCommand(Settings settings) {
+    var configured = settings.optional("SANDBOX_DAEMON_COMMAND");
+    if (configured.isPresent()) {
+      return List.of(configured.get().strip().split("\\s+"));
+    }
+    var jar = java.nio.file.Path.of("daemon", "target", "studio-daemon-" + Version.get() + ".jar");
+    if (!java.nio.file.Files.isRegularFile(jar)) {
+      return List.of();
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return List.of(java, "-jar", jar.toAbsolutePath().toString());
   }
 
   private static Set<Lane> listenQueues(Settings settings) {

@@ -49,6 +49,14 @@ import dev.studio.runtime.store.ThreadStore;
 import dev.studio.runtime.store.TokenStore;
 import dev.studio.runtime.stream.JetStreamPublisher;
 import dev.studio.runtime.stream.RunEnds;
+import dev.studio.runtime.agent.tools.Tool;
+import dev.studio.runtime.http.SandboxRoutes;
+import dev.studio.runtime.sandbox.LocalSandboxProvider;
+import dev.studio.runtime.sandbox.SandboxProvider;
+import dev.studio.runtime.sandbox.SandboxService;
+import dev.studio.runtime.sandbox.SandboxStore;
+import dev.studio.runtime.sandbox.SandboxTools;
+import dev.studio.runtime.sandbox.UnavailableSandboxProvider;
 import dev.studio.runtime.stream.StreamHub;
 import dev.studio.runtime.stream.Streams;
 import io.micrometer.core.instrument.Gauge;
@@ -99,6 +107,7 @@ public final class StudioRuntime implements AutoCloseable {
   private final Heartbeats heartbeats;
   private final JetStreamPublisher events;
   private final RunEnds ends;
+  private final SandboxService sandboxes;
   private final CancelSignals cancels;
   private final JobStream jobs;
   private final StreamHub hub;
@@ -127,6 +136,7 @@ public final class StudioRuntime implements AutoCloseable {
     heartbeats = new Heartbeats(datastores.redis());
     events = new JetStreamPublisher(nats, metrics);
     ends = new RunEnds(events, stores.runs());
+    sandboxes = new SandboxService(new SandboxStore(jdbi), sandboxProvider(config.sandboxes()));
     cancels = new CancelSignals(nats);
     jobs = new JobStream(datastores.redis());
     for (Lane lane : Lane.values()) {
@@ -167,6 +177,7 @@ public final class StudioRuntime implements AutoCloseable {
         new ThreadRoutes(authentication, stores.threads(), stores.runs(), submitter, rateLimiter, backpressure, dispatch.maxSteps()),
         new RunRoutes(authentication, stores.runs(), stores.journal(), submitter, ends, cancels),
         new StreamRoutes(authentication, stores.threads(), hub, dispatch.maxStreamClients()),
+        new SandboxRoutes(authentication, sandboxes),
         new InternalRoutes(queue, heartbeats)));
     datastores.objectStore().ifPresentOrElse(objects -> {
       var jdbi = datastores.postgres().jdbi();
@@ -200,11 +211,21 @@ public final class StudioRuntime implements AutoCloseable {
     return runtime;
   }
 
+  private static SandboxProvider sandboxProvider(RuntimeConfig.Sandboxes config) {
+    return switch (config.provider()) {
+      case local -> new LocalSandboxProvider(config.daemonCommand());
+      case kubernetes -> new UnavailableSandboxProvider("the kubernetes sandbox provider is not in this version yet; "
+          + "use SANDBOX_PROVIDER=local");
+    };
+  }
+
   private Worker startWorker() {
     var dispatch = config.dispatch();
     String id = config.podName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     ModelProvider model = ModelProviders.from(config.model());
-    var tools = new ToolRegistry(BuiltinTools.all(stores.notes(), Clock.systemUTC()));
+    List<Tool> toolList = new ArrayList<>(BuiltinTools.all(stores.notes(), Clock.systemUTC()));
+    toolList.addAll(SandboxTools.all(sandboxes));
+    var tools = new ToolRegistry(toolList);
     var loop = new AgentLoop(model, tools, stores.journal(), events, null, 4096);
     var runner = new AgentRunner(stores.runs(), stores.threads(), stores.journal(), loop, events, ends, id, metrics);
     var lanes = List.copyOf(config.listenQueues());
@@ -303,6 +324,7 @@ public final class StudioRuntime implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     events.close();
+    sandboxes.close();
     try {
       ends.close(); // records the last acknowledgements before the database goes
     } catch (InterruptedException e) {

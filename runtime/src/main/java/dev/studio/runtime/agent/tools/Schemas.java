@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Small JSON schemas for tool arguments. */
-final class Schemas {
+public final class Schemas {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private Schemas() {}
 
   /** {@code {"type": "object", "properties": {...}, "required": [...]}} from name/type/description triples. */
-  static JsonNode object(String[] required, String... properties) {
+  public static JsonNode object(String[] required, String... properties) {
     ObjectNode schema = JSON.createObjectNode().put("type", "object");
     ObjectNode props = schema.putObject("properties");
     for (int i = 0; i + 2 < properties.length; i += 3) {

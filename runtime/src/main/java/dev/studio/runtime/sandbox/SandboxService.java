@@ -1,0 +1,148 @@
+package dev.studio.runtime.sandbox;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Users' sandboxes: one per user and project. Creating one records it, then (off the request)
+ * launches its daemon through the provider, hands it the project's configuration and runs setup:
+ * clone → install → build → start; the sandbox is {@code ready} once its preview serves the dev
+ * server, {@code failed} with the reason otherwise.
+ */
+public final class SandboxService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SandboxService.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final Duration SETUP_TIMEOUT = Duration.ofMinutes(10);
+  static final Duration DEV_SERVER_TIMEOUT = Duration.ofMinutes(2);
+
+  private final SandboxStore store;
+  private final SandboxProvider provider;
+  private final DaemonClient client = new DaemonClient();
+  private final ExecutorService setups = Executors.newVirtualThreadPerTaskExecutor();
+
+  public SandboxService(SandboxStore store, SandboxProvider provider) {
+    this.store = store;
+    this.provider = provider;
+  }
+
+  /** What {@link #create} did: the sandbox, and whether it is new. */
+  public record Created(Sandbox sandbox, boolean created) {}
+
+  public Created create(UUID orgId, String owner, SandboxSpec spec) {
+    var existing = store.forProject(orgId, owner, spec.repo());
+    if (existing.isPresent()) {
+      return new Created(existing.get(), false);
+    }
+    var created = store.create(orgId, owner, Handles.next(), spec);
+    if (created.isEmpty()) { // created by a concurrent request meanwhile
+      return new Created(store.forProject(orgId, owner, spec.repo()).orElseThrow(), false);
+    }
+    var sandbox = created.get();
+    setups.submit(() -> setUp(sandbox));
+    return new Created(sandbox, true);
+  }
+
+  public Optional<Sandbox> get(UUID orgId, UUID id) {
+    return store.get(orgId, id);
+  }
+
+  public boolean delete(UUID orgId, UUID id) {
+    var sandbox = store.get(orgId, id);
+    if (sandbox.isEmpty()) {
+      return false;
+    }
+    provider.stop(sandbox.get().handle());
+    return store.delete(orgId, id);
+  }
+
+  /** The daemon of a sandbox that is up. */
+  public Optional<DaemonEndpoint> daemon(Sandbox sandbox) {
+    return provider.endpoint(sandbox.handle());
+  }
+
+  public SandboxStore store() {
+    return store;
+  }
+
+  private void setUp(Sandbox sandbox) {
+    try {
+      var daemon = provider.launch(sandbox.handle(), sandbox.spec());
+      var spec = sandbox.spec();
+      ObjectNode config = JSON.createObjectNode().put("repo", spec.repo());
+      putIfPresent(config, "ref", spec.ref());
+      putIfPresent(config, "install", spec.install());
+      putIfPresent(config, "build", spec.build());
+      putIfPresent(config, "start", spec.start());
+      config.put("port", provider.devServerPort(spec));
+      expectOk(client.post(daemon, "/_sandbox/config", config.toString(), Duration.ofSeconds(30)), "config");
+      for (String phase : new String[] {"clone", "install", "build", "start"}) {
+        var reply = client.post(daemon, "/_sandbox/setup/" + phase, "{}", SETUP_TIMEOUT);
+        if (reply.status() == 409 && !phase.equals("clone")) {
+          continue; // nothing configured for this phase
+        }
+        expectOk(reply, phase);
+        if (JSON.readTree(reply.body()).path("state").asText().equals("failed")) {
+          throw new IOException("setup phase " + phase + " failed (exit " + JSON.readTree(reply.body()).path("exitCode").asInt() + ")");
+        }
+      }
+      awaitPreview(daemon);
+      store.ready(sandbox.id(), daemon.previewUrl());
+    } catch (Exception e) {
+      log.warn("sandbox {} failed to set up: {}", sandbox.handle(), e.getMessage());
+      store.failed(sandbox.id(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+  }
+
+  /** The dev server is up when the preview stops answering 502 (its "starting" page). */
+  private static void awaitPreview(DaemonEndpoint daemon) throws IOException, InterruptedException {
+    URI preview = URI.create(daemon.previewUrl());
+    // Reach the preview on the loopback whatever its public host name (*.localhost, or a route).
+    URI direct = preview.getHost().endsWith(".localhost") ? URI.create("http://127.0.0.1:" + preview.getPort() + "/") : preview;
+    try (var http = HttpClient.newHttpClient()) {
+      long deadline = System.nanoTime() + DEV_SERVER_TIMEOUT.toNanos();
+      while (System.nanoTime() < deadline) {
+        try {
+          var response = http.send(HttpRequest.newBuilder(direct).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.discarding());
+          if (response.statusCode() != 502) {
+            return;
+          }
+        } catch (IOException notYet) {
+          // Not listening yet.
+        }
+        Thread.sleep(200);
+      }
+    }
+    throw new IOException("the dev server did not answer within " + DEV_SERVER_TIMEOUT.toSeconds() + " s");
+  }
+
+  private static void expectOk(DaemonClient.Reply reply, String what) throws IOException {
+    if (!reply.ok()) {
+      throw new IOException("the daemon refused " + what + " (" + reply.status() + "): " + reply.body());
+    }
+  }
+
+  private static void putIfPresent(ObjectNode node, String field, String value) {
+    if (value != null && !value.isBlank()) {
+      node.put(field, value);
+    }
+  }
+
+  @Override
+  public void close() {
+    setups.shutdownNow();
+    provider.close();
+  }
+}

@@ -1,0 +1,173 @@
+package dev.studio.runtime.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.studio.daemon.DaemonMain;
+import dev.studio.runtime.Role;
+import dev.studio.runtime.testing.Api;
+import dev.studio.runtime.testing.Platform;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local sandbox provider end to end: the runtime in role {@code all} starts a real daemon
+ * process for a project cloned from a local bare repository, the daemon starts the project's Node
+ * dev server, and an agent run with the dev model changes what the preview serves.
+ */
+class LocalSandboxTest {
+  static final Duration WAIT = Duration.ofSeconds(90);
+  @TempDir Path dir;
+
+  @Test
+  void anAgentRunChangesWhatThePreviewServes() throws Exception {
+    String repo = bareRepository();
+    String daemon = String.join(" ", ProcessHandle.current().info().command().orElse("java"), "-cp",
+        System.getProperty("java.class.path"), DaemonMain.class.getName());
+    try (var platform = Platform.create(Map.of("SANDBOX_PROVIDER", "local", "SANDBOX_DAEMON_COMMAND", daemon))) {
+      var runtime = platform.start(Role.all);
+      var admin = platform.admin(runtime);
+      String org = Platform.org(admin);
+      String token = Platform.token(admin, org, "paid");
+      var user = admin.as(token);
+      String thread = Platform.thread(user, org);
+
+      var created = user.post("/api/" + org + "/sandboxes", Map.of("repo", repo, "ref", "main", "start", "node server.js",
+          "threadId", thread));
+      assertThat(created.status()).as(created.text()).isEqualTo(201);
+      String sandbox = created.at("/id");
+      assertThat(created.at("/handle")).matches("[a-z][a-z2-7]{16}");
+      assertThat(created.text()).doesNotContain("token");
+      // The same user and project: the same sandbox.
+      var again = user.post("/api/" + org + "/sandboxes", Map.of("repo", repo, "start", "node server.js"));
+      assertThat(again.status()).isEqualTo(200);
+      assertThat(again.at("/id")).isEqualTo(sandbox);
+
+      var ready = awaitReady(user, org, sandbox);
+      String previewUrl = ready.at("/previewUrl");
+      assertThat(previewUrl).startsWith("http://" + created.at("/handle") + ".localhost:");
+      String first = preview(previewUrl);
+      assertThat(first).contains("hello from version one").contains("/__studio/bootstrap.js");
+
+      // The agent edits the page through its sandbox tool; the dev server serves the new file.
+      String run = Platform.post(user, org, thread,
+          "/tool write {\"path\": \"index.html\", \"content\": \"<html><body><p>changed by the agent</p></body></html>\"}");
+      var done = Platform.awaitRun(user, org, run, WAIT);
+      assertThat(done.at("/state")).isEqualTo("completed");
+      assertThat(preview(previewUrl)).contains("changed by the agent").doesNotContain("version one");
+
+      // The user's control calls reach the same workspace; other users do not see the sandbox.
+      var read = user.post("/api/" + org + "/sandboxes/" + sandbox + "/control/read", Map.of("path", "index.html"));
+      assertThat(read.status()).isEqualTo(200);
+      assertThat(read.at("/content")).contains("changed by the agent");
+      var escape = user.post("/api/" + org + "/sandboxes/" + sandbox + "/control/read", Map.of("path", "../../etc/passwd"));
+      assertThat(escape.status()).isEqualTo(400);
+      var status = user.get("/api/" + org + "/sandboxes/" + sandbox + "/control/git/status");
+      assertThat(status.status()).isEqualTo(200);
+      assertThat(status.text()).contains("index.html");
+      String other = Platform.token(admin, org, "paid");
+      assertThat(admin.as(other).get("/api/" + org + "/sandboxes/" + sandbox).status()).isEqualTo(404);
+      String otherOrg = Platform.org(admin);
+      assertThat(admin.as(Platform.token(admin, otherOrg, "paid")).get("/api/" + org + "/sandboxes/" + sandbox).status())
+          .isEqualTo(403);
+
+      // Deleting it stops the daemon and its dev server.
+      assertThat(user.delete("/api/" + org + "/sandboxes/" + sandbox).status()).isEqualTo(204);
+      assertThat(user.get("/api/" + org + "/sandboxes/" + sandbox).status()).isEqualTo(404);
+      assertThat(reachable(previewUrl)).isFalse();
+    }
+  }
+
+  @Test
+  void badRequestsAreRefusedWithTheFieldNamed() {
+    try (var platform = Platform.create()) {
+      var runtime = platform.start(Role.api);
+      var admin = platform.admin(runtime);
+      String org = Platform.org(admin);
+      var noRepo = admin.post("/api/" + org + "/sandboxes", Map.of("start", "npm run dev"));
+      assertThat(noRepo.status()).isEqualTo(400);
+      assertThat(noRepo.at("/error/details/field")).isEqualTo("repo");
+      var notGit = admin.post("/api/" + org + "/sandboxes", Map.of("repo", "/etc/passwd"));
+      assertThat(notGit.at("/error/details/field")).isEqualTo("repo");
+      var badPort = admin.post("/api/" + org + "/sandboxes", Map.of("repo", "https://example.com/a.git", "port", 80));
+      assertThat(badPort.at("/error/details/field")).isEqualTo("port");
+      var unknownThread = admin.post("/api/" + org + "/sandboxes", Map.of("repo", "https://example.com/a.git",
+          "threadId", "00000000-0000-0000-0000-000000000000"));
+      assertThat(unknownThread.status()).isEqualTo(404);
+    }
+  }
+
+  private static Api.Response awaitReady(Api user, String org, String sandbox) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    Api.Response last = null;
+    while (System.nanoTime() < deadline) {
+      last = user.get("/api/" + org + "/sandboxes/" + sandbox);
+      if (!"starting".equals(last.at("/state"))) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    assertThat(last.at("/state")).as(last.text()).isEqualTo("ready");
+    return last;
+  }
+
+  /** The preview, reached on the loopback (what {@code *.localhost} resolves to in a browser). */
+  private static String preview(String previewUrl) throws Exception {
+    try (var http = HttpClient.newHttpClient()) {
+      var response = http.send(HttpRequest.newBuilder(direct(previewUrl)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      return response.body();
+    }
+  }
+
+  private static boolean reachable(String previewUrl) {
+    try (var http = HttpClient.newHttpClient()) {
+      http.send(HttpRequest.newBuilder(direct(previewUrl)).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static URI direct(String previewUrl) {
+    return URI.create("http://127.0.0.1:" + URI.create(previewUrl).getPort() + "/");
+  }
+
+  /** A bare repository with a Node dev server that serves index.html as it is on disk now. */
+  private String bareRepository() throws Exception {
+    Path seed = Files.createDirectories(dir.resolve("seed"));
+    Files.writeString(seed.resolve("index.html"), "<html><body><p>hello from version one</p></body></html>");
+    Files.writeString(seed.resolve("server.js"), """
+        const http = require("http");
+        const fs = require("fs");
+        http.createServer((req, res) => {
+          res.writeHead(200, {"Content-Type": "text/html"});
+          res.end(fs.readFileSync("index.html"));
+        }).listen(Number(process.env.PORT), "127.0.0.1");
+        """);
+    git(seed, "init", "--quiet", "--initial-branch=main");
+    git(seed, "add", "--all");
+    git(seed, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", "A dev server");
+    Path bare = dir.resolve("project.git");
+    git(dir, "clone", "--quiet", "--bare", seed.toString(), bare.toString());
+    return bare.toUri().toString();
+  }
+
+  private static void git(Path in, String... args) throws Exception {
+    var command = new java.util.ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    var process = new ProcessBuilder(command).directory(in.toFile()).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes());
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException("git " + String.join(" ", args) + ": " + out);
+    }
+  }
+}
