@@ -46,7 +46,8 @@ class OperatorRbacTest {
       "studio.dev/sandboxclaims patch", HELD_TO_GRANT,
       "studio.dev/sandboxclaims delete", HELD_TO_GRANT,
       "studio.dev/sandboxclaims/status get", HELD_TO_GRANT,
-      "coordination.k8s.io/leases update", "JOSDK checks for it before it elects a leader; fabric8 renews with patch");
+      "coordination.k8s.io/leases update", "JOSDK checks for it before it elects a leader; fabric8 renews with patch",
+      "/pods get", "a claim's pod is read by name only when the informer cache lags its bind, which this scenario cannot force");
 
   @Test
   void everyRequestOfTheOperatorIsAllowedAndEveryGrantIsAccountedFor() {
@@ -184,9 +185,58 @@ class OperatorRbacTest {
     });
     await().atMost(Duration.ofSeconds(20)).until(() -> client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)
         .inNamespace(ns).withName("acme").get() == null);
+    runSandboxesThroughALifeCycle(cluster);
     client.resources(WorkerPool.class).inNamespace(ns).withName("paid").delete();
     client.resources(StudioDeployment.class).inNamespace(ns).withName("acme").delete();
     await().atMost(Duration.ofSeconds(20)).until(() -> client.apps().deployments().inNamespace(ns).list().getItems().isEmpty());
+  }
+
+  /** A warm pool of one; a claim adopting its pod; a cold claim retained at expiry; one deleted at expiry. */
+  private static void runSandboxesThroughALifeCycle(MockCluster cluster) {
+    var client = cluster.client;
+    String ns = Fixtures.NAMESPACE;
+    cluster.edit(StudioDeployment.class, ns, "acme", s -> {
+      var current = s.getSpec();
+      var t = current.sandbox();
+      var sandbox = new dev.studio.crd.v1alpha1.Sandbox(t.image(), t.orgFsImage(), t.resources(), t.devServerPort(), t.previewDomain(),
+          t.previewScheme(), t.gatewayRef(), new dev.studio.crd.v1alpha1.Sandbox.WarmPool(1), t.idleTtlSeconds(), t.egress(), t.orgFs());
+      s.setSpec(new StudioDeploymentSpec(current.image(), current.version(), current.imagePullPolicy(), current.imagePullSecrets(),
+          current.publicUrl(), current.web(), current.api(), current.worker(), current.database(), current.redis(), current.nats(),
+          current.objectStore(), current.model(), current.secrets(), current.gateway(), sandbox, current.shutdownGraceSeconds()));
+      return s;
+    });
+    var warm = await().atMost(Duration.ofSeconds(20)).until(
+        () -> client.pods().inNamespace(ns).withLabel("studio.dev/sandbox-state", "warm").list().getItems(), pods -> pods.size() == 1);
+    cluster.markPodReady(ns, warm.get(0).getMetadata().getName());
+    client.resource(claim("warm", "")).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> podOf(client, "warm") != null);
+    String soon = java.time.Instant.now().plusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    client.resource(claim("retained", "shutdownTime: \"" + soon + "\", shutdownPolicy: Retain")).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> {
+      var c = client.resources(dev.studio.crd.v1alpha1.SandboxClaim.class).inNamespace(ns).withName("retained").get();
+      return c.getStatus() != null && c.getStatus().phase() == dev.studio.crd.v1alpha1.SandboxClaimStatus.Phase.Expired;
+    });
+    client.resource(claim("deleted", "idleTtlSeconds: 1, shutdownPolicy: Delete")).create();
+    await().atMost(Duration.ofSeconds(20)).until(
+        () -> client.resources(dev.studio.crd.v1alpha1.SandboxClaim.class).inNamespace(ns).withName("deleted").get() == null);
+  }
+
+  private static String podOf(io.fabric8.kubernetes.client.KubernetesClient client, String claim) {
+    var c = client.resources(dev.studio.crd.v1alpha1.SandboxClaim.class).inNamespace(Fixtures.NAMESPACE).withName(claim).get();
+    return c == null || c.getStatus() == null ? null : c.getStatus().podName();
+  }
+
+  private static dev.studio.crd.v1alpha1.SandboxClaim claim(String name, String lifecycle) {
+    return Fixtures.valid("""
+        apiVersion: studio.dev/v1alpha1
+        kind: SandboxClaim
+        metadata: {name: %s, namespace: %s}
+        spec:
+          studioRef: {name: acme}
+          user: ada
+          projectRef: {repo: "https://github.com/example/website.git"}
+          lifecycle: {%s}
+        """.formatted(name, Fixtures.NAMESPACE, lifecycle), dev.studio.crd.v1alpha1.SandboxClaim.class);
   }
 
   private static List<PolicyRule> concat(List<PolicyRule> a, List<PolicyRule> b) {
