@@ -56,7 +56,8 @@ import dev.studio.runtime.sandbox.SandboxProvider;
 import dev.studio.runtime.sandbox.SandboxService;
 import dev.studio.runtime.sandbox.SandboxStore;
 import dev.studio.runtime.sandbox.SandboxTools;
-import dev.studio.runtime.sandbox.UnavailableSandboxProvider;
+import dev.studio.runtime.sandbox.KubernetesSandboxProvider;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import dev.studio.runtime.stream.StreamHub;
 import dev.studio.runtime.stream.Streams;
 import io.micrometer.core.instrument.Gauge;
@@ -136,7 +137,7 @@ public final class StudioRuntime implements AutoCloseable {
     heartbeats = new Heartbeats(datastores.redis());
     events = new JetStreamPublisher(nats, metrics);
     ends = new RunEnds(events, stores.runs());
-    sandboxes = new SandboxService(new SandboxStore(jdbi), sandboxProvider(config.sandboxes()));
+    sandboxes = new SandboxService(new SandboxStore(jdbi), sandboxProvider(config.sandboxes(), config.podNamespace()));
     cancels = new CancelSignals(nats);
     jobs = new JobStream(datastores.redis());
     for (Lane lane : Lane.values()) {
@@ -211,11 +212,14 @@ public final class StudioRuntime implements AutoCloseable {
     return runtime;
   }
 
-  private static SandboxProvider sandboxProvider(RuntimeConfig.Sandboxes config) {
+  private static SandboxProvider sandboxProvider(RuntimeConfig.Sandboxes config, java.util.Optional<String> namespace) {
     return switch (config.provider()) {
       case local -> new LocalSandboxProvider(config.daemonCommand());
-      case kubernetes -> new UnavailableSandboxProvider("the kubernetes sandbox provider is not in this version yet; "
-          + "use SANDBOX_PROVIDER=local");
+      case kubernetes -> new KubernetesSandboxProvider(new KubernetesClientBuilder().build(),
+          namespace.orElseThrow(() -> new InvalidSetting("POD_NAMESPACE: SANDBOX_PROVIDER=kubernetes needs the namespace")),
+          config.studioDeployment().orElseThrow(
+              () -> new InvalidSetting("STUDIO_DEPLOYMENT: SANDBOX_PROVIDER=kubernetes needs the StudioDeployment's name")),
+          KubernetesSandboxProvider.READY_TIMEOUT);
     };
   }
 

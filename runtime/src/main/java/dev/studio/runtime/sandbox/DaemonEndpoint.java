@@ -3,5 +3,9 @@ package dev.studio.runtime.sandbox;
 import dev.studio.runtime.Secret;
 import java.net.URI;
 
-/** Where a sandbox's daemon listens, and its token (a secret: never logged, never sent to users). */
-public record DaemonEndpoint(URI control, Secret token, String previewUrl) {}
+/**
+ * Where a sandbox's daemon listens, and its token (a secret: never logged, never sent to users).
+ * {@code previewUrl} is the public preview; {@code previewInternal} the same port as the platform
+ * reaches it (to see when the dev server is up).
+ */
+public record DaemonEndpoint(URI control, Secret token, String previewUrl, URI previewInternal) {}

@@ -39,7 +39,7 @@ public final class LocalSandboxProvider implements SandboxProvider {
   }
 
   @Override
-  public DaemonEndpoint launch(String handle, SandboxSpec spec) throws Exception {
+  public DaemonEndpoint launch(String handle, String owner, SandboxSpec spec) throws Exception {
     if (daemonCommand.isEmpty()) {
       throw new IOException("no sandbox daemon to start: set SANDBOX_DAEMON_COMMAND, or build daemon/ first");
     }
@@ -58,7 +58,7 @@ public final class LocalSandboxProvider implements SandboxProvider {
         "DAEMON_PREVIEW_PORT", String.valueOf(preview)));
     builder.redirectErrorStream(true).redirectOutput(workspace.resolveSibling(workspace.getFileName() + ".log").toFile());
     var endpoint = new DaemonEndpoint(URI.create("http://127.0.0.1:" + control), token,
-        "http://" + handle + ".localhost:" + preview + "/");
+        "http://" + handle + ".localhost:" + preview + "/", URI.create("http://127.0.0.1:" + preview + "/"));
     var process = builder.start();
     running.put(handle, new Running(process, workspace, endpoint));
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -5,7 +5,7 @@ import java.util.Optional;
 /** Starts and stops sandbox daemons: as SandboxClaims on Kubernetes, or as local processes. */
 public interface SandboxProvider extends AutoCloseable {
   /** Starts a sandbox's daemon and returns once its control API answers. */
-  DaemonEndpoint launch(String handle, SandboxSpec spec) throws Exception;
+  DaemonEndpoint launch(String handle, String owner, SandboxSpec spec) throws Exception;
 
   /** The daemon of a launched sandbox, if it is still there. */
   Optional<DaemonEndpoint> endpoint(String handle);

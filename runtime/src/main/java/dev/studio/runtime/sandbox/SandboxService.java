@@ -78,7 +78,7 @@ public final class SandboxService implements AutoCloseable {
 
   private void setUp(Sandbox sandbox) {
     try {
-      var daemon = provider.launch(sandbox.handle(), sandbox.spec());
+      var daemon = provider.launch(sandbox.handle(), sandbox.owner(), sandbox.spec());
       var spec = sandbox.spec();
       ObjectNode config = JSON.createObjectNode().put("repo", spec.repo());
       putIfPresent(config, "ref", spec.ref());
@@ -107,9 +107,7 @@ public final class SandboxService implements AutoCloseable {
 
   /** The dev server is up when the preview stops answering 502 (its "starting" page). */
   private static void awaitPreview(DaemonEndpoint daemon) throws IOException, InterruptedException {
-    URI preview = URI.create(daemon.previewUrl());
-    // Reach the preview on the loopback whatever its public host name (*.localhost, or a route).
-    URI direct = preview.getHost().endsWith(".localhost") ? URI.create("http://127.0.0.1:" + preview.getPort() + "/") : preview;
+    URI direct = daemon.previewInternal();
     try (var http = HttpClient.newHttpClient()) {
       long deadline = System.nanoTime() + DEV_SERVER_TIMEOUT.toNanos();
       while (System.nanoTime() < deadline) {
