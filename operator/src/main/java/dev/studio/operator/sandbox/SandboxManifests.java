@@ -236,16 +236,32 @@ public final class SandboxManifests {
    * and the internet without private ranges (plus any allowed CIDRs); Unrestricted: no egress rule.
    */
   public static NetworkPolicy networkPolicy(SandboxClaim claim, StudioDeployment studio, String handle) {
+    return networkPolicy(studio, claim.getMetadata().getNamespace(), SandboxNames.child(handle), Map.of(SandboxNames.HANDLE, handle));
+  }
+
+  /**
+   * The same policy for the studio's warm pods: they run the daemon before any claim exists, so
+   * they are held to the same rules while they wait, not only once bound.
+   */
+  public static NetworkPolicy warmNetworkPolicy(StudioDeployment studio) {
+    var selector = new LinkedHashMap<String, String>();
+    selector.put(Labels.INSTANCE, studio.getMetadata().getName());
+    selector.put(Labels.COMPONENT, SandboxNames.COMPONENT);
+    selector.put(SandboxNames.STATE, SandboxNames.WARM);
+    return networkPolicy(studio, studio.getMetadata().getNamespace(), SandboxNames.warmPolicy(studio), selector);
+  }
+
+  private static NetworkPolicy networkPolicy(StudioDeployment studio, String namespace, String name, Map<String, String> podSelector) {
     String instance = studio.getMetadata().getName();
     var egress = studio.getSpec().sandbox().egress();
     var platform = new NetworkPolicyPeerBuilder().withNewPodSelector().withMatchLabels(Map.of(Labels.INSTANCE, instance))
         .addNewMatchExpression().withKey(Labels.COMPONENT).withOperator("In").withValues("api", "worker", "workerpool").endMatchExpression()
         .endPodSelector().build();
     var builder = new NetworkPolicyBuilder()
-        .withNewMetadata().withName(SandboxNames.child(handle)).withNamespace(claim.getMetadata().getNamespace())
+        .withNewMetadata().withName(name).withNamespace(namespace)
         .withLabels(Labels.of(instance, SandboxNames.COMPONENT)).endMetadata()
         .withNewSpec()
-        .withNewPodSelector().withMatchLabels(Map.of(SandboxNames.HANDLE, handle)).endPodSelector()
+        .withNewPodSelector().withMatchLabels(podSelector).endPodSelector()
         .addNewIngress().withPorts(new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(PREVIEW_PORT)).build()).endIngress()
         .addNewIngress().withFrom(platform).withPorts(new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(CONTROL_PORT)).build()).endIngress();
     if (egress.policy() == Sandbox.EgressPolicy.Unrestricted) {

@@ -33,6 +33,11 @@ public final class SandboxNames {
     return studio.getMetadata().getName() + "-warm-" + suffix;
   }
 
+  /** The NetworkPolicy covering a studio's warm pods. */
+  public static String warmPolicy(StudioDeployment studio) {
+    return studio.getMetadata().getName() + "-sandbox-warm";
+  }
+
   public static String previewHost(String handle, String previewDomain) {
     return handle + ".preview." + previewDomain;
   }

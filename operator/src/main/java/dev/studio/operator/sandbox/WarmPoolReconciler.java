@@ -6,6 +6,7 @@ import dev.studio.operator.manifest.ConfigHash;
 import dev.studio.operator.manifest.Labels;
 import dev.studio.operator.manifest.Owners;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -18,6 +19,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,7 +67,14 @@ public class WarmPoolReconciler implements Reconciler<StudioDeployment> {
             })
             .build(),
         context);
-    return List.of(pods);
+    var policies = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(NetworkPolicy.class, StudioDeployment.class)
+            .withName("warm-policies")
+            .withLabelSelector(SandboxClaimReconciler.POD_SELECTOR)
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(StudioDeployment.class, false))
+            .build(),
+        context);
+    return List.of(pods, policies);
   }
 
   /** The template hash of a pod: what a warm pod must match to be handed out. */
@@ -107,6 +116,21 @@ public class WarmPoolReconciler implements Reconciler<StudioDeployment> {
         delete(client, pod);
       } else {
         current.add(pod);
+      }
+    }
+    if (size > 0) {
+      // Warm pods run the daemon before any claim: the same NetworkPolicy holds them while they wait.
+      var policy = SandboxManifests.warmNetworkPolicy(studio);
+      boolean hasPolicy = context.getSecondaryResources(NetworkPolicy.class).stream()
+          .anyMatch(p -> p.getMetadata().getName().equals(policy.getMetadata().getName()));
+      if (!hasPolicy) {
+        try {
+          client.resource(Owners.controlledBy(policy, studio)).create();
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409) {
+            throw e;
+          }
+        }
       }
     }
     int missing = size - current.size() - pending.size();

@@ -147,6 +147,10 @@ class SandboxClaimOperatorTest {
   void aClaimAdoptsAReadyWarmPodAndThePoolRefills() {
     start(true, 2);
     List<Pod> warm = awaitWarmPods(2);
+    var warmPolicy = await().atMost(WAIT).until(
+        () -> client.network().v1().networkPolicies().inNamespace(NAMESPACE).withName("acme-sandbox-warm").get(), p -> p != null);
+    assertThat(warmPolicy.getSpec().getPodSelector().getMatchLabels()).containsEntry(SandboxNames.STATE, "warm");
+    assertThat(warmPolicy.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("StudioDeployment"));
     warm.forEach(p -> cluster.markPodReady(NAMESPACE, p.getMetadata().getName()));
     await().atMost(WAIT).until(() -> warm.stream().allMatch(p -> client.secrets().inNamespace(NAMESPACE)
         .withName(p.getMetadata().getName() + "-token").get() != null));

@@ -124,6 +124,18 @@ class SandboxManifestsTest {
   }
 
   @Test
+  void warmPodsAreHeldToTheSamePolicyWhileTheyWait() {
+    var warm = SandboxManifests.warmNetworkPolicy(studio());
+    var bound = SandboxManifests.networkPolicy(claim(), studio(), HANDLE);
+    assertThat(warm.getMetadata().getName()).isEqualTo("acme-sandbox-warm");
+    assertThat(warm.getSpec().getPodSelector().getMatchLabels()).isEqualTo(Map.of(
+        "app.kubernetes.io/instance", "acme", "app.kubernetes.io/component", "sandbox", SandboxNames.STATE, "warm"));
+    assertThat(warm.getSpec().getIngress()).isEqualTo(bound.getSpec().getIngress());
+    assertThat(warm.getSpec().getEgress()).isEqualTo(bound.getSpec().getEgress());
+    assertThat(warm.getSpec().getPolicyTypes()).isEqualTo(bound.getSpec().getPolicyTypes());
+  }
+
+  @Test
   void theTokenIsMadeOnceAndKept() {
     var first = SandboxManifests.tokenSecret("team", "sbx-" + HANDLE, Map.of(), null);
     assertThat(first.getMetadata().getName()).isEqualTo("sbx-" + HANDLE + "-token");
