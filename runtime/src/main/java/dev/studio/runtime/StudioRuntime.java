@@ -317,6 +317,9 @@ public final class StudioRuntime implements AutoCloseable {
     if (hub != null) {
       hub.closeViewers();
     }
+    if (orgFsSignals != null) {
+      orgFsSignals.drain(); // long polls answer now rather than hold the server past its grace
+    }
     if (worker != null) {
       Duration left = grace.minus(Duration.ofNanos(System.nanoTime() - start)).minusSeconds(1);
       worker.stop(left.isNegative() ? Duration.ZERO : left);

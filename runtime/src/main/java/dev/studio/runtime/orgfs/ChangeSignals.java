@@ -25,6 +25,7 @@ public final class ChangeSignals implements AutoCloseable {
   private final Connection nats;
   private final Dispatcher dispatcher;
   private final ConcurrentHashMap<String, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
+  private volatile boolean draining;
 
   public ChangeSignals(Nats nats) {
     this.nats = nats.connection();
@@ -49,8 +50,18 @@ public final class ChangeSignals implements AutoCloseable {
   public Waiter waiter(UUID org, String volume) {
     String subject = subject(org, volume);
     var future = new CompletableFuture<Void>();
+    if (draining) {
+      // Shutting down: answer at once so the server can stop within its grace period.
+      future.complete(null);
+    }
     waiters.computeIfAbsent(subject, s -> ConcurrentHashMap.newKeySet()).add(future);
     return new Waiter(subject, future);
+  }
+
+  /** Releases every long poll now and from now on: the process is stopping. */
+  public void drain() {
+    draining = true;
+    waiters.values().forEach(set -> set.forEach(f -> f.complete(null)));
   }
 
   private void wake(String subject) {

@@ -237,4 +237,23 @@ class OrgFsTest {
     assertThat(deleted.json().get("changes").findValuesAsText("kind")).containsExactly("delete");
     assertThat(deleted.json().get("changes").findValuesAsText("path")).containsExactly("after.txt");
   }
+
+  @Test
+  void stoppingAnApiProcessAnswersItsLongPolls() throws Exception {
+    var org = org();
+    var third = platform.start(Role.api);
+    var onThird = org.api().at(third.port());
+    long cursor = onThird.get("/api/" + org.slug() + "/fs/shared/list").json().get("cursor").asLong();
+    var waiting = CompletableFuture.supplyAsync(() -> onThird.get("/api/" + org.slug() + "/fs/shared/changes?wait=1&since=" + cursor));
+    Thread.sleep(500);
+    assertThat(waiting).isNotDone();
+    long started = System.nanoTime();
+    // The wait is 20 s; the grace is 1 s: the poll must be let go, not cut off or waited for.
+    third.close();
+    assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(5_000);
+    var answer = waiting.get(5, TimeUnit.SECONDS);
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.json().get("changes")).isEmpty();
+    assertThat(answer.json().get("cursor").asLong()).isEqualTo(cursor);
+  }
 }
