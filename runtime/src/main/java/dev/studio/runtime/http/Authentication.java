@@ -16,6 +16,12 @@ public final class Authentication implements RouteGroup {
 
   private final Authenticator authenticator;
   private final OrgStore orgs;
+  /**
+   * Orgs by slug, as found: an org is never renamed or deleted, so a found one stays right, and
+   * every request naming it is spared a query. Misses are not kept (the org may be created soon).
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Org> orgsBySlug = new java.util.concurrent.ConcurrentHashMap<>();
+  static final int ORG_CACHE_SIZE = 10_000;
 
   /** An org and the caller acting in it. */
   public record Scope(Org org, Principal principal) {}
@@ -57,11 +63,24 @@ public final class Authentication implements RouteGroup {
     return principal;
   }
 
+  private Org org(String slug) {
+    var cached = orgsBySlug.get(slug);
+    if (cached != null) {
+      return cached;
+    }
+    var org = orgs.bySlug(slug).orElseThrow(() -> ApiException.notFound("org", slug));
+    if (orgsBySlug.size() >= ORG_CACHE_SIZE) {
+      orgsBySlug.clear();
+    }
+    orgsBySlug.put(slug, org);
+    return org;
+  }
+
   /** The org of the {@code {org}} path segment, if the caller may act in it. */
   public Scope scope(Context ctx) {
     var principal = principal(ctx);
     String slug = ctx.pathParam("org");
-    var org = orgs.bySlug(slug).orElseThrow(() -> ApiException.notFound("org", slug));
+    var org = org(slug);
     if (!principal.mayAccess(org.id())) {
       throw ApiException.forbidden("the token belongs to another org");
     }
