@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -21,6 +22,7 @@ public final class JobSource implements WorkSource {
   private final JobStream jobs;
   private final String consumer;
   private final Duration reclaimAfter;
+  private long nextReclaim;
   private final Map<String, JobHandler> handlers;
   private final Counter done;
   private final Counter failed;
@@ -29,6 +31,7 @@ public final class JobSource implements WorkSource {
     this.jobs = jobs;
     this.consumer = consumer;
     this.reclaimAfter = reclaimAfter;
+    this.nextReclaim = System.nanoTime();
     this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(JobHandler::kind, Function.identity()));
     this.done = Counter.builder("studio.jobs.done").register(metrics);
     this.failed = Counter.builder("studio.jobs.failed").register(metrics);
@@ -46,7 +49,15 @@ public final class JobSource implements WorkSource {
 
   @Override
   public Optional<Runnable> claim() {
-    return jobs.next(consumer, reclaimAfter).map(job -> () -> handle(job));
+    var job = jobs.fresh(consumer);
+    long now = System.nanoTime();
+    // Looking for abandoned jobs costs a round trip; between runs it is done now and then, not on
+    // every claim, since a job is only abandoned after reclaimAfter anyway.
+    if (job.isEmpty() && now >= nextReclaim) {
+      nextReclaim = now + Math.min(TimeUnit.SECONDS.toNanos(1), reclaimAfter.toNanos() / 2);
+      job = jobs.reclaim(consumer, reclaimAfter);
+    }
+    return job.map(j -> () -> handle(j));
   }
 
   private void handle(Job job) {

@@ -64,12 +64,15 @@ public final class JobStream {
   }
 
   /** A new job for this consumer, or one another consumer left idle for {@code reclaimAfter}. */
-  public Optional<Job> next(String consumer, Duration reclaimAfter) {
+  /** The next job nobody has taken yet. */
+  public Optional<Job> fresh(String consumer) {
     List<StreamMessage<String, String>> fresh = sync().xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.count(1),
         XReadArgs.StreamOffset.lastConsumed(stream));
-    if (fresh != null && !fresh.isEmpty()) {
-      return Optional.of(job(fresh.get(0), 1));
-    }
+    return fresh == null || fresh.isEmpty() ? Optional.empty() : Optional.of(job(fresh.get(0), 1));
+  }
+
+  /** A job another consumer took and left unacknowledged for {@code reclaimAfter} (it died). */
+  public Optional<Job> reclaim(String consumer, Duration reclaimAfter) {
     var claimed = sync().xautoclaim(stream, XAutoClaimArgs.Builder.xautoclaim(Consumer.from(GROUP, consumer), reclaimAfter, "0-0").count(1));
     if (claimed == null || claimed.getMessages().isEmpty()) {
       return Optional.empty();
