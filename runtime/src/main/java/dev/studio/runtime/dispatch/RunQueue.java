@@ -40,24 +40,42 @@ public final class RunQueue {
       """);
 
   /**
-   * Claim: the first ready run of the lanes, tried in the order given, moved to its in-flight list
-   * and locked for this worker, in one step. A run someone else holds the lock of (a duplicate) is
-   * dropped from our in-flight list and the next one tried.
+   * Claim: up to {@code max} ready runs, each moved to its lane's in-flight list and locked for
+   * this worker (token {@code <base>:<n>}) in one step. Lanes are taken in turn, starting with the
+   * first given, so a batch is as fair as single claims. A run someone else holds the lock of (a
+   * duplicate) is dropped from our in-flight list and the next one tried.
    */
   private static final RedisScript CLAIM = new RedisScript("""
-      -- KEYS: queue1, inflight1, queue2, inflight2, ...   ARGV: token, leaseMs, lockPrefix
-      for i = 1, #KEYS, 2 do
-        while true do
-          local payload = redis.call('LMOVE', KEYS[i], KEYS[i + 1], 'RIGHT', 'LEFT')
-          if not payload then break end
-          local run = cjson.decode(payload).run
-          if redis.call('SET', ARGV[3] .. run, ARGV[1], 'NX', 'PX', ARGV[2]) then
-            return {tostring((i + 1) / 2), payload}
+      -- KEYS: queue1, inflight1, queue2, inflight2, ...   ARGV: tokenBase, leaseMs, lockPrefix, max
+      local lanes = #KEYS / 2
+      local max = tonumber(ARGV[4])
+      local result = {}
+      local start = 0
+      local n = 0
+      while n < max do
+        local found = false
+        for k = 0, lanes - 1 do
+          local lane = (start + k) % lanes
+          local queue, inflight = KEYS[lane * 2 + 1], KEYS[lane * 2 + 2]
+          local payload = redis.call('LMOVE', queue, inflight, 'RIGHT', 'LEFT')
+          while payload do
+            local run = cjson.decode(payload).run
+            if redis.call('SET', ARGV[3] .. run, ARGV[1] .. ':' .. n, 'NX', 'PX', ARGV[2]) then break end
+            redis.call('LREM', inflight, 1, payload)
+            payload = redis.call('LMOVE', queue, inflight, 'RIGHT', 'LEFT')
           end
-          redis.call('LREM', KEYS[i + 1], 1, payload)
+          if payload then
+            result[#result + 1] = tostring(lane)
+            result[#result + 1] = payload
+            n = n + 1
+            start = lane + 1
+            found = true
+            break
+          end
         end
+        if not found then break end
       end
-      return false
+      return result
       """);
 
   /**
@@ -170,17 +188,31 @@ public final class RunQueue {
 
   /** Claims the first ready run of {@code lanes}, trying them in that order. */
   public Optional<Claim> claim(List<Lane> lanes, String token, Duration lease) {
+    return claim(lanes, token, lease, 1).stream().findFirst();
+  }
+
+  /**
+   * Claims up to {@code max} ready runs, taking {@code lanes} in turn from the first; each claim's
+   * token is {@code tokenBase:<n>}.
+   */
+  public List<Claim> claim(List<Lane> lanes, String tokenBase, Duration lease, int max) {
     String[] claimKeys = new String[lanes.size() * 2];
     for (int i = 0; i < lanes.size(); i++) {
       claimKeys[2 * i] = keys.queue(lanes.get(i));
       claimKeys[2 * i + 1] = keys.inflight(lanes.get(i));
     }
-    List<Object> result = CLAIM.run(sync(), ScriptOutputType.MULTI, claimKeys, token, Long.toString(lease.toMillis()), keys.lockPrefix());
-    // Nothing to claim comes back as nil, which Lettuce hands over as [null].
-    if (result == null || result.size() < 2 || result.get(1) == null) {
-      return Optional.empty();
+    List<Object> result = CLAIM.run(sync(), ScriptOutputType.MULTI, claimKeys, tokenBase, Long.toString(lease.toMillis()),
+        keys.lockPrefix(), Integer.toString(max));
+    List<Claim> claims = new ArrayList<>();
+    if (result == null) {
+      return claims;
     }
-    return Optional.of(new Claim(QueuedRun.parse((String) result.get(1)), token));
+    for (int i = 0; i + 1 < result.size(); i += 2) {
+      if (result.get(i + 1) != null) {
+        claims.add(new Claim(QueuedRun.parse((String) result.get(i + 1)), tokenBase + ":" + claims.size()));
+      }
+    }
+    return claims;
   }
 
   /** Writes the started marker: from now on, a lost worker's run is not simply replayed. */

@@ -68,22 +68,27 @@ public final class RunSource implements WorkSource {
   }
 
   @Override
-  public synchronized Optional<Runnable> claim() {
+  public Optional<Runnable> claim() {
+    return claim(1).stream().findFirst();
+  }
+
+  @Override
+  public synchronized List<Runnable> claim(int max) {
     if (!claiming) {
-      return Optional.empty();
+      return List.of();
     }
     List<Lane> order = new ArrayList<>(lanes.size());
     for (int i = 0; i < lanes.size(); i++) {
       order.add(lanes.get((rotation + i) % lanes.size()));
     }
-    var claim = queue.claim(order, UUID.randomUUID().toString(), lease);
-    if (claim.isEmpty()) {
-      return Optional.empty();
+    var claims = queue.claim(order, UUID.randomUUID().toString(), lease, max);
+    if (claims.isEmpty()) {
+      return List.of();
     }
-    // Next time, start with the lane after the one served now.
-    rotation = (lanes.indexOf(claim.get().run().lane()) + 1) % lanes.size();
-    claimed.increment();
-    return Optional.of(() -> execute(claim.get()));
+    // Next time, start with the lane after the last one served now.
+    rotation = (lanes.indexOf(claims.get(claims.size() - 1).run().lane()) + 1) % lanes.size();
+    claimed.increment(claims.size());
+    return claims.stream().<Runnable>map(claim -> () -> execute(claim)).toList();
   }
 
   private void execute(RunQueue.Claim claim) {

@@ -91,17 +91,19 @@ public final class Worker implements AutoCloseable {
         if (!slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
           continue;
         }
-        Optional<Runnable> work = claimFromAnySource();
-        if (work.isPresent()) {
+        int free = 1 + slots.drainPermits();
+        List<Runnable> work = claimFromAnySource(free);
+        slots.release(free - work.size());
+        for (Runnable unit : work) {
           executor.submit(() -> {
             try {
-              work.get().run();
+              unit.run();
             } finally {
               slots.release();
             }
           });
-        } else {
-          slots.release();
+        }
+        if (work.isEmpty()) {
           // Nothing anywhere: sleep until an enqueue rings, or a second passes.
           blocking.sync().blpop(1, wake);
         }
@@ -116,17 +118,22 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  /** Tries every source once, starting with a different one each time (fair alternation). */
-  private Optional<Runnable> claimFromAnySource() {
+  /**
+   * Tries every source once, starting with a different one each time (fair alternation). The
+   * source tried first takes one unit; one tried after another came back empty may take up to
+   * {@code free} at once: with both busy they alternate unit by unit, and with one idle the other
+   * fills the free slots in one round trip.
+   */
+  private List<Runnable> claimFromAnySource(int free) {
     for (int i = 0; i < sources.size(); i++) {
       WorkSource source = sources.get((nextSource + i) % sources.size());
-      var work = source.claim();
-      if (work.isPresent()) {
+      var work = source.claim(i == 0 ? 1 : free);
+      if (!work.isEmpty()) {
         nextSource = (sources.indexOf(source) + 1) % sources.size();
         return work;
       }
     }
-    return Optional.empty();
+    return List.of();
   }
 
   /** Slots in use. */
