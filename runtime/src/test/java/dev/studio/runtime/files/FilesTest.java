@@ -111,7 +111,7 @@ class FilesTest {
   void limitsAndValidation() {
     var slug = new String[1];
     var api = orgApi(slug);
-    var tooLarge = api.send("POST", "/api/" + slug[0] + "/files?name=big.bin", new byte[MAX_UPLOAD + 1], Map.of());
+    var tooLarge = api.send("POST", "/api/" + slug[0] + "/files?name=big.bin", new byte[MAX_UPLOAD + 1], Map.of("Expect", "100-continue"));
     assertThat(tooLarge.status()).isEqualTo(413);
     assertThat(tooLarge.at("/error/code")).isEqualTo("payload_too_large");
     assertThat(api.get("/api/" + slug[0] + "/files").json().get("files")).isEmpty();

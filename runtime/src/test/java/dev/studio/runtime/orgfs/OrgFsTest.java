@@ -165,7 +165,8 @@ class OrgFsTest {
     // Replacing a file counts its new size instead of the old one.
     assertThat(put(org.api(), org.slug(), "shared", "big.bin", new byte[2_900_000], Map.of()).status()).isEqualTo(200);
     // Larger than the whole quota: refused before it is read.
-    assertThat(put(org.api(), org.slug(), "third", "huge.bin", new byte[QUOTA + 1], Map.of()).status()).isEqualTo(413);
+    assertThat(put(org.api(), org.slug(), "third", "huge.bin", new byte[QUOTA + 1], Map.of("Expect", "100-continue")).status())
+        .isEqualTo(413);
     // Another org has its own quota.
     var other = org();
     assertThat(put(other.api(), other.slug(), "shared", "big.bin", two, Map.of()).status()).isEqualTo(201);

@@ -70,7 +70,15 @@ public final class Api {
   public Response send(String method, String path, byte[] body, Map<String, String> headers) {
     var builder = request(path).method(method,
         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    headers.forEach(builder::header);
+    // HttpClient sets Expect itself: a caller asking for 100-continue gets the client's own support,
+    // so a server refusing the body (413) answers before it is sent rather than cutting it off.
+    headers.forEach((name, value) -> {
+      if (name.equalsIgnoreCase("Expect") && value.equalsIgnoreCase("100-continue")) {
+        builder.expectContinue(true);
+      } else {
+        builder.header(name, value);
+      }
+    });
     return send(builder);
   }
 
