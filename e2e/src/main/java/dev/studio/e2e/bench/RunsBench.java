@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * nothing while it is measured, unlike a subscriber to every event.
  */
 public final class RunsBench implements Benchmark {
-  static final int OFFERED_PER_SECOND = 500;
+  static final int OFFERED_PER_SECOND = Integer.getInteger("bench.runs.offered", 500);
   static final Duration OFFER_FOR = Duration.ofSeconds(Integer.getInteger("bench.runs.offerSeconds", 20));
   static final Duration THROUGHPUT_FOR = Duration.ofSeconds(Integer.getInteger("bench.runs.throughputSeconds", 30));
   static final int THREADS = 2000;

@@ -104,8 +104,12 @@ public final class Worker implements AutoCloseable {
           });
         }
         if (work.isEmpty()) {
-          // Nothing anywhere: sleep until an enqueue rings, or a second passes.
-          blocking.sync().blpop(1, wake);
+          // Nothing anywhere: sleep until an enqueue rings, or a second passes; then ask the source
+          // that rang first (one round trip sooner to the work that woke us).
+          var rang = blocking.sync().blpop(1, wake);
+          if (rang != null && rang.hasValue()) {
+            nextSource = sourceOf(rang.getKey());
+          }
         }
       } catch (InterruptedException e) {
         return;
@@ -134,6 +138,15 @@ public final class Worker implements AutoCloseable {
       }
     }
     return List.of();
+  }
+
+  private int sourceOf(String wakeKey) {
+    for (int i = 0; i < sources.size(); i++) {
+      if (sources.get(i).wakeKeys().contains(wakeKey)) {
+        return i;
+      }
+    }
+    return nextSource;
   }
 
   /** Slots in use. */
