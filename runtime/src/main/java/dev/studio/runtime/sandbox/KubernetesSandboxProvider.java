@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class KubernetesSandboxProvider implements SandboxProvider {
   static final String MANAGED_BY = "studio-runtime";
+  /** Where the operator reads a claim's last activity for idle expiry (Expiry in the operator). */
+  static final String LAST_ACTIVITY = "studio.dev/last-activity";
   /** A cold start pulls an image and starts a pod: give it a few minutes. */
   public static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
 
@@ -93,6 +95,28 @@ public final class KubernetesSandboxProvider implements SandboxProvider {
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /** Writes the annotation the operator's idle expiry reads, only ever moving it forward. */
+  @Override
+  public void reportActivity(String handle, java.time.Instant lastActivity) {
+    var claim = client.resources(SandboxClaim.class).inNamespace(namespace).withName(handle);
+    var current = claim.get();
+    if (current == null) {
+      return;
+    }
+    var annotations = current.getMetadata().getAnnotations();
+    String known = annotations == null ? null : annotations.get(LAST_ACTIVITY);
+    if (known != null && !java.time.Instant.parse(known).isBefore(lastActivity)) {
+      return;
+    }
+    claim.edit(c -> {
+      var edited = c.getMetadata().getAnnotations() == null
+          ? new java.util.HashMap<String, String>() : new java.util.HashMap<>(c.getMetadata().getAnnotations());
+      edited.put(LAST_ACTIVITY, lastActivity.toString());
+      c.getMetadata().setAnnotations(edited);
+      return c;
+    });
   }
 
   @Override

@@ -15,6 +15,12 @@ public interface SandboxProvider extends AutoCloseable {
     return spec.port() != null ? spec.port() : 3000;
   }
 
+  /**
+   * Passes on when the sandbox was last used (its daemon's {@code /_sandbox/idle}), for idle
+   * expiry; a provider whose sandboxes do not expire ignores it.
+   */
+  default void reportActivity(String handle, java.time.Instant lastActivity) {}
+
   /** Stops it and removes what it left. */
   void stop(String handle);
 

@@ -31,10 +31,40 @@ public final class SandboxService implements AutoCloseable {
   private final SandboxProvider provider;
   private final DaemonClient client = new DaemonClient();
   private final ExecutorService setups = Executors.newVirtualThreadPerTaskExecutor();
+  private final java.util.concurrent.ScheduledExecutorService reports =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sandbox-activity").daemon(true).factory());
+  static final Duration ACTIVITY_EVERY = Duration.ofMinutes(1);
 
   public SandboxService(SandboxStore store, SandboxProvider provider) {
     this.store = store;
     this.provider = provider;
+    reports.scheduleWithFixedDelay(this::reportActivity, ACTIVITY_EVERY.toSeconds(), ACTIVITY_EVERY.toSeconds(),
+        java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /**
+   * Asks each running sandbox's daemon when it was last used and passes that on (on Kubernetes,
+   * to the claim, where the operator's idle expiry reads it). Every api replica does this; the
+   * report only ever moves forward, so doing it twice is harmless.
+   */
+  void reportActivity() {
+    for (Sandbox sandbox : store.ready(1000)) {
+      try {
+        var daemon = provider.endpoint(sandbox.handle());
+        if (daemon.isEmpty()) {
+          continue;
+        }
+        var reply = client.call(daemon.get(), "GET", "/_sandbox/idle", null, Duration.ofSeconds(5));
+        if (reply.ok()) {
+          provider.reportActivity(sandbox.handle(), java.time.Instant.parse(JSON.readTree(reply.body()).path("lastActivity").asText()));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        log.debug("no activity report for sandbox {}: {}", sandbox.handle(), e.getMessage());
+      }
+    }
   }
 
   /** What {@link #create} did: the sandbox, and whether it is new. */
@@ -141,6 +171,7 @@ public final class SandboxService implements AutoCloseable {
   @Override
   public void close() {
     setups.shutdownNow();
+    reports.shutdownNow();
     provider.close();
   }
 }

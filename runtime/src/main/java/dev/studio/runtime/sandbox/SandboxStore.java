@@ -36,6 +36,12 @@ public final class SandboxStore {
         .bind(0, orgId).bind(1, owner).bind(2, repo).map((rs, ctx) -> sandbox(rs)).findOne());
   }
 
+  /** Sandboxes that are up, oldest first (for activity reports). */
+  public java.util.List<Sandbox> ready(int limit) {
+    return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from sandboxes where state = 'ready' order by created_at limit ?")
+        .bind(0, limit).map((rs, ctx) -> sandbox(rs)).list());
+  }
+
   public void ready(UUID id, String previewUrl) {
     jdbi.useHandle(h -> h.createUpdate("update sandboxes set state = 'ready', preview_url = ?, error = null where id = ?")
         .bind(0, previewUrl).bind(1, id).execute());

@@ -121,6 +121,19 @@ class KubernetesSandboxProviderTest {
         .rootCause().hasMessageContaining("StudioDeploymentMissing").hasMessageContaining("not found");
   }
 
+  @Test
+  void activityReachesTheClaimForIdleExpiryAndOnlyMovesForward() {
+    var provider = new KubernetesSandboxProvider(client, NS, "studio", Duration.ofSeconds(20));
+    client.resources(SandboxClaim.class).inNamespace(NS)
+        .resource(KubernetesSandboxProvider.claim(NS, "studio", "sactive", "token:42", SPEC, 5173)).create();
+    var later = java.time.Instant.parse("2026-11-21T10:05:00Z");
+    provider.reportActivity("sactive", later);
+    provider.reportActivity("sactive", java.time.Instant.parse("2026-11-21T10:00:00Z")); // older: ignored
+    var claim = client.resources(SandboxClaim.class).inNamespace(NS).withName("sactive").get();
+    assertThat(claim.getMetadata().getAnnotations()).containsEntry("studio.dev/last-activity", later.toString());
+    provider.reportActivity("gone", later); // a claim deleted meanwhile: nothing to do, no error
+  }
+
   private SandboxClaim awaitClaim(String name) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {

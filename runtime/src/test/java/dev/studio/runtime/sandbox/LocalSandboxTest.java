@@ -105,6 +105,58 @@ class LocalSandboxTest {
     }
   }
 
+  /** The activity report asks each running daemon when it was last used and hands that to the provider. */
+  @Test
+  void runningSandboxesReportTheirLastActivity() throws Exception {
+    String repo = bareRepository();
+    List<String> daemon = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+        System.getProperty("java.class.path"), DaemonMain.class.getName());
+    var reported = new java.util.concurrent.CopyOnWriteArrayList<java.time.Instant>();
+    var local = new LocalSandboxProvider(daemon);
+    SandboxProvider recording = new SandboxProvider() {
+      public DaemonEndpoint launch(String handle, String owner, SandboxSpec spec) throws Exception {
+        return local.launch(handle, owner, spec);
+      }
+
+      public java.util.Optional<DaemonEndpoint> endpoint(String handle) {
+        return local.endpoint(handle);
+      }
+
+      public void reportActivity(String handle, java.time.Instant lastActivity) {
+        reported.add(lastActivity);
+      }
+
+      public void stop(String handle) {
+        local.stop(handle);
+      }
+
+      public void close() {
+        local.close();
+      }
+    };
+    try (var platform = Platform.create()) {
+      var admin = platform.admin(platform.start(Role.api));
+      String slug = Platform.org(admin);
+      var jdbi = org.jdbi.v3.core.Jdbi.create(platform.database().jdbcUrl());
+      var orgId = jdbi.withHandle(h -> h.createQuery("select id from orgs where slug = ?").bind(0, slug)
+          .mapTo(java.util.UUID.class).one());
+      var store = new SandboxStore(jdbi);
+      try (var service = new SandboxService(store, recording)) {
+        java.time.Instant before = java.time.Instant.now().minusSeconds(1);
+        var sandbox = service.create(orgId, "token:test", new SandboxSpec(repo, "main", null, null, "node server.js", null)).sandbox();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (store.get(orgId, sandbox.id()).orElseThrow().state() == Sandbox.State.starting && System.nanoTime() < deadline) {
+          Thread.sleep(200);
+        }
+        assertThat(store.get(orgId, sandbox.id()).orElseThrow().state()).isEqualTo(Sandbox.State.ready);
+
+        service.reportActivity();
+        assertThat(reported).hasSize(1);
+        assertThat(reported.get(0)).isAfter(before).isBeforeOrEqualTo(java.time.Instant.now());
+      }
+    }
+  }
+
   private static Api.Response awaitReady(Api user, String org, String sandbox) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     Api.Response last = null;
