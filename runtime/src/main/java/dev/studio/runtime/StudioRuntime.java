@@ -56,6 +56,7 @@ import dev.studio.runtime.sandbox.SandboxProvider;
 import dev.studio.runtime.sandbox.SandboxService;
 import dev.studio.runtime.sandbox.SandboxStore;
 import dev.studio.runtime.sandbox.SandboxTools;
+import dev.studio.runtime.sandbox.IssuedSandboxTokens;
 import dev.studio.runtime.sandbox.KubernetesSandboxProvider;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import dev.studio.runtime.stream.StreamHub;
@@ -137,7 +138,10 @@ public final class StudioRuntime implements AutoCloseable {
     heartbeats = new Heartbeats(datastores.redis());
     events = new JetStreamPublisher(nats, metrics);
     ends = new RunEnds(events, stores.runs());
-    sandboxes = new SandboxService(new SandboxStore(jdbi), sandboxProvider(config.sandboxes(), config.podNamespace()));
+    var sandboxTokens = new IssuedSandboxTokens(stores.tokens(),
+        id -> nats.publish(TOKEN_REVOKED, id.toString().getBytes(StandardCharsets.UTF_8)));
+    sandboxes = new SandboxService(new SandboxStore(jdbi), sandboxProvider(config.sandboxes(), config.podNamespace()),
+        sandboxTokens, () -> sandboxApiUrl(config));
     cancels = new CancelSignals(nats);
     jobs = new JobStream(datastores.redis());
     for (Lane lane : Lane.values()) {
@@ -210,6 +214,15 @@ public final class StudioRuntime implements AutoCloseable {
         config.model().provider(), config.model().provider() == RuntimeConfig.Model.Provider.dev
             ? ": the offline dev model, no model provider configured" : "");
     return runtime;
+  }
+
+  /**
+   * The API as a sandbox's org-fs sidecar reaches it: this process on the loopback for local
+   * sandboxes; the public URL (the front door proxies /api) for sandboxes in the cluster.
+   */
+  private String sandboxApiUrl(RuntimeConfig config) {
+    return config.sandboxes().provider() == RuntimeConfig.Sandboxes.Provider.local
+        ? "http://127.0.0.1:" + http.port() : config.publicUrl();
   }
 
   private static SandboxProvider sandboxProvider(RuntimeConfig.Sandboxes config, java.util.Optional<String> namespace) {

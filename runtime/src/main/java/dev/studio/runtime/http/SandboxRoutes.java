@@ -25,7 +25,13 @@ public final class SandboxRoutes implements RouteGroup {
   static final Set<String> GIT_CALLS = Set.of("status", "diff", "publish", "discard");
   static final Duration CALL_TIMEOUT = Duration.ofMinutes(5);
 
-  record CreateSandbox(String repo, String ref, String install, String build, String start, Integer port, String threadId) {}
+  static final Pattern VOLUME = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
+  static final Pattern VOLUME_PATH = Pattern.compile("^[a-z0-9][a-z0-9_-]{0,62}$");
+
+  record OrgFsVolume(String volume, String path, Boolean readOnly) {}
+
+  record CreateSandbox(String repo, String ref, String install, String build, String start, Integer port, String threadId,
+      java.util.List<OrgFsVolume> orgFs) {}
 
   private final Authentication authentication;
   private final SandboxService sandboxes;
@@ -68,12 +74,38 @@ public final class SandboxRoutes implements RouteGroup {
     }
     UUID thread = body.threadId() == null ? null : Ids.parse("threadId", body.threadId());
     var spec = new SandboxSpec(repo, Bodies.bounded("ref", body.ref(), 250), Bodies.bounded("install", body.install(), 4000),
-        Bodies.bounded("build", body.build(), 4000), Bodies.bounded("start", body.start(), 4000), body.port());
-    var created = sandboxes.create(scope.org().id(), scope.principal().actor(), spec);
+        Bodies.bounded("build", body.build(), 4000), Bodies.bounded("start", body.start(), 4000), body.port(),
+        orgFs(body.orgFs()));
+    var created = sandboxes.create(scope.org().id(), scope.org().slug(), scope.principal().actor(), spec);
     if (thread != null && !sandboxes.store().attach(scope.org().id(), thread, created.sandbox().id())) {
       throw ApiException.notFound("thread", thread.toString());
     }
     ctx.status(created.created() ? 201 : 200).json(json(created.sandbox()));
+  }
+
+  private static java.util.List<SandboxSpec.OrgFsVolume> orgFs(java.util.List<OrgFsVolume> volumes) {
+    if (volumes == null) {
+      return java.util.List.of();
+    }
+    if (volumes.size() > 16) {
+      throw ApiException.badRequest("orgFs", "orgFs lists at most 16 volumes");
+    }
+    var seen = new java.util.HashSet<String>();
+    var checked = new java.util.ArrayList<SandboxSpec.OrgFsVolume>();
+    for (var volume : volumes) {
+      if (volume == null || volume.volume() == null || !VOLUME.matcher(volume.volume()).matches()) {
+        throw ApiException.badRequest("orgFs.volume", "orgFs[].volume must be a volume name (a DNS label)");
+      }
+      String local = volume.path() == null ? volume.volume() : volume.path();
+      if (!VOLUME_PATH.matcher(local).matches()) {
+        throw ApiException.badRequest("orgFs.path", "orgFs[].path must be one directory name (letters, digits, - and _)");
+      }
+      if (!seen.add(local)) {
+        throw ApiException.badRequest("orgFs.path", "two orgFs volumes share the path " + local);
+      }
+      checked.add(new SandboxSpec.OrgFsVolume(volume.volume(), volume.path(), Boolean.TRUE.equals(volume.readOnly())));
+    }
+    return checked;
   }
 
   private void gitCall(Context ctx, String method) throws Exception {

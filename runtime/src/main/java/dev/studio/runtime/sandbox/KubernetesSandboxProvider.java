@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class KubernetesSandboxProvider implements SandboxProvider {
   static final String MANAGED_BY = "studio-runtime";
+  /** Where the operator's sandbox pod mounts the org volumes (the sidecar's root). */
+  static final String ORG_ROOT = "/workspace/org";
   /** Where the operator reads a claim's last activity for idle expiry (Expiry in the operator). */
   static final String LAST_ACTIVITY = "studio.dev/last-activity";
   /** A cold start pulls an image and starts a pod: give it a few minutes. */
@@ -45,7 +47,10 @@ public final class KubernetesSandboxProvider implements SandboxProvider {
   static SandboxClaim claim(String namespace, String studioDeployment, String handle, String owner, SandboxSpec spec, int port) {
     var claimSpec = new SandboxClaimSpec(new StudioRef(studioDeployment), owner,
         new SandboxClaimSpec.ProjectRef(spec.repo(), spec.ref()),
-        new SandboxClaimSpec.Setup(spec.install(), spec.build(), spec.start(), port), null, null, null, null);
+        new SandboxClaimSpec.Setup(spec.install(), spec.build(), spec.start(), port),
+        spec.orgFs().stream().map(v -> new SandboxClaimSpec.OrgFsVolume(v.volume(), "org/" + (v.path() == null ? v.volume() : v.path()),
+            v.readOnly())).toList(),
+        null, null, null);
     var claim = new SandboxClaim(namespace, handle, claimSpec);
     claim.getMetadata().setLabels(Map.of("app.kubernetes.io/managed-by", MANAGED_BY));
     return claim;
@@ -137,7 +142,8 @@ public final class KubernetesSandboxProvider implements SandboxProvider {
     }
     var token = new Secret(new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8));
     String service = "http://" + status.daemonService() + "." + namespace + ".svc:";
-    return new DaemonEndpoint(URI.create(service + "9000"), token, status.previewUrl(), URI.create(service + "9001/"));
+    return new DaemonEndpoint(URI.create(service + "9000"), token, status.previewUrl(), URI.create(service + "9001/"),
+        ORG_ROOT);
   }
 
   private static String reason(SandboxClaimStatus status) {

@@ -55,10 +55,12 @@ public final class LocalSandboxProvider implements SandboxProvider {
         "DAEMON_WORKSPACE", workspace.toString(),
         "DAEMON_BIND_ADDRESS", "127.0.0.1",
         "DAEMON_CONTROL_PORT", String.valueOf(control),
-        "DAEMON_PREVIEW_PORT", String.valueOf(preview)));
+        "DAEMON_PREVIEW_PORT", String.valueOf(preview),
+        "DAEMON_ORGFS_CONFIG", orgFsConfig(workspace).toString()));
     builder.redirectErrorStream(true).redirectOutput(workspace.resolveSibling(workspace.getFileName() + ".log").toFile());
     var endpoint = new DaemonEndpoint(URI.create("http://127.0.0.1:" + control), token,
-        "http://" + handle + ".localhost:" + preview + "/", URI.create("http://127.0.0.1:" + preview + "/"));
+        "http://" + handle + ".localhost:" + preview + "/", URI.create("http://127.0.0.1:" + preview + "/"),
+        workspace.resolve("org").toString());
     var process = builder.start();
     running.put(handle, new Running(process, workspace, endpoint));
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -77,6 +79,11 @@ public final class LocalSandboxProvider implements SandboxProvider {
   @Override
   public int devServerPort(SandboxSpec spec) throws IOException {
     return spec.port() != null ? spec.port() : freePort();
+  }
+
+  /** Where the daemon writes the org-fs sidecar's configuration, beside the workspace. */
+  static Path orgFsConfig(Path workspace) {
+    return workspace.resolveSibling(workspace.getFileName() + "-orgfs").resolve("config.json");
   }
 
   @Override
@@ -101,6 +108,7 @@ public final class LocalSandboxProvider implements SandboxProvider {
       Thread.currentThread().interrupt();
     }
     deleteTree(sandbox.workspace());
+    deleteTree(orgFsConfig(sandbox.workspace()).getParent());
   }
 
   @Override

@@ -29,15 +29,21 @@ public final class SandboxService implements AutoCloseable {
 
   private final SandboxStore store;
   private final SandboxProvider provider;
+  private final SandboxTokens tokens;
+  private final java.util.function.Supplier<String> apiUrl;
   private final DaemonClient client = new DaemonClient();
   private final ExecutorService setups = Executors.newVirtualThreadPerTaskExecutor();
   private final java.util.concurrent.ScheduledExecutorService reports =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sandbox-activity").daemon(true).factory());
   static final Duration ACTIVITY_EVERY = Duration.ofMinutes(1);
 
-  public SandboxService(SandboxStore store, SandboxProvider provider) {
+  /** @param apiUrl the platform's API as sandboxes reach it (their org-fs sidecars call it) */
+  public SandboxService(SandboxStore store, SandboxProvider provider, SandboxTokens tokens,
+      java.util.function.Supplier<String> apiUrl) {
     this.store = store;
     this.provider = provider;
+    this.tokens = tokens;
+    this.apiUrl = apiUrl;
     reports.scheduleWithFixedDelay(this::reportActivity, ACTIVITY_EVERY.toSeconds(), ACTIVITY_EVERY.toSeconds(),
         java.util.concurrent.TimeUnit.SECONDS);
   }
@@ -70,7 +76,7 @@ public final class SandboxService implements AutoCloseable {
   /** What {@link #create} did: the sandbox, and whether it is new. */
   public record Created(Sandbox sandbox, boolean created) {}
 
-  public Created create(UUID orgId, String owner, SandboxSpec spec) {
+  public Created create(UUID orgId, String orgSlug, String owner, SandboxSpec spec) {
     var existing = store.forProject(orgId, owner, spec.repo());
     if (existing.isPresent()) {
       return new Created(existing.get(), false);
@@ -80,7 +86,7 @@ public final class SandboxService implements AutoCloseable {
       return new Created(store.forProject(orgId, owner, spec.repo()).orElseThrow(), false);
     }
     var sandbox = created.get();
-    setups.submit(() -> setUp(sandbox));
+    setups.submit(() -> setUp(sandbox, orgSlug));
     return new Created(sandbox, true);
   }
 
@@ -94,6 +100,7 @@ public final class SandboxService implements AutoCloseable {
       return false;
     }
     provider.stop(sandbox.get().handle());
+    store.orgFsToken(id).ifPresent(token -> tokens.revoke(orgId, token));
     return store.delete(orgId, id);
   }
 
@@ -106,7 +113,7 @@ public final class SandboxService implements AutoCloseable {
     return store;
   }
 
-  private void setUp(Sandbox sandbox) {
+  private void setUp(Sandbox sandbox, String orgSlug) {
     try {
       var daemon = provider.launch(sandbox.handle(), sandbox.owner(), sandbox.spec());
       var spec = sandbox.spec();
@@ -117,6 +124,12 @@ public final class SandboxService implements AutoCloseable {
       putIfPresent(config, "start", spec.start());
       config.put("port", provider.devServerPort(spec));
       expectOk(client.post(daemon, "/_sandbox/config", config.toString(), Duration.ofSeconds(30)), "config");
+      if (!spec.orgFs().isEmpty()) {
+        var token = tokens.issue(sandbox.orgId(), sandbox.handle());
+        store.orgFsToken(sandbox.id(), token.id());
+        expectOk(client.post(daemon, "/_sandbox/orgfs-config", orgFsConfig(daemon, orgSlug, token.token(), spec).toString(),
+            Duration.ofSeconds(30)), "orgfs-config");
+      }
       for (String phase : new String[] {"clone", "install", "build", "start"}) {
         var reply = client.post(daemon, "/_sandbox/setup/" + phase, "{}", SETUP_TIMEOUT);
         if (reply.status() == 409 && !phase.equals("clone")) {
@@ -133,6 +146,20 @@ public final class SandboxService implements AutoCloseable {
       log.warn("sandbox {} failed to set up: {}", sandbox.handle(), e.getMessage());
       store.failed(sandbox.id(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
+  }
+
+  /** The org-fs sidecar's configuration (what sidecar-orgfs reads from its config file). */
+  ObjectNode orgFsConfig(DaemonEndpoint daemon, String orgSlug, String token, SandboxSpec spec) {
+    ObjectNode config = JSON.createObjectNode().put("apiUrl", apiUrl.get()).put("token", token).put("org", orgSlug)
+        .put("root", daemon.orgFsRoot());
+    var volumes = config.putArray("volumes");
+    for (var volume : spec.orgFs()) {
+      var entry = volumes.addObject().put("volume", volume.volume()).put("readOnly", volume.readOnly());
+      if (volume.path() != null) {
+        entry.put("path", volume.path());
+      }
+    }
+    return config;
   }
 
   /** The dev server is up when the preview stops answering 502 (its "starting" page). */

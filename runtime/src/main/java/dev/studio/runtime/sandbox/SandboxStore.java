@@ -52,6 +52,16 @@ public final class SandboxStore {
         .bind(0, error).bind(1, id).execute());
   }
 
+  public void orgFsToken(UUID id, UUID tokenId) {
+    jdbi.useHandle(h -> h.createUpdate("update sandboxes set orgfs_token_id = ? where id = ?").bind(0, tokenId).bind(1, id).execute());
+  }
+
+  /** The org-fs token issued to the sandbox, if any. */
+  public Optional<UUID> orgFsToken(UUID id) {
+    return jdbi.withHandle(h -> h.createQuery("select orgfs_token_id from sandboxes where id = ? and orgfs_token_id is not null")
+        .bind(0, id).mapTo(UUID.class).findOne());
+  }
+
   public boolean delete(UUID orgId, UUID id) {
     return jdbi.withHandle(h -> h.createUpdate("delete from sandboxes where id = ? and org_id = ?").bind(0, id).bind(1, orgId).execute()) == 1;
   }

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  */
 class KubernetesSandboxProviderTest {
   static final String NS = "team-a";
-  static final SandboxSpec SPEC = new SandboxSpec("https://git.example.com/app.git", "main", "npm ci", null, "npm run dev", 5173);
+  static final SandboxSpec SPEC = new SandboxSpec("https://git.example.com/app.git", "main", "npm ci", null, "npm run dev", 5173,
+      List.of(new SandboxSpec.OrgFsVolume("docs", null, false), new SandboxSpec.OrgFsVolume("public-assets", "assets", true)));
 
   KubernetesMockServer server;
   KubernetesClient client;
@@ -68,6 +69,9 @@ class KubernetesSandboxProviderTest {
     assertThat(claim.getSpec().setup().install()).isEqualTo("npm ci");
     assertThat(claim.getSpec().setup().start()).isEqualTo("npm run dev");
     assertThat(claim.getSpec().setup().port()).isEqualTo(5173);
+    // Where the sidecar keeps them, relative to the workspace, as the claim's schema asks.
+    assertThat(claim.getSpec().orgFs()).extracting(v -> v.volume() + " " + v.path() + " " + v.readOnly())
+        .containsExactly("docs org/docs false", "public-assets org/assets true");
   }
 
   @Test

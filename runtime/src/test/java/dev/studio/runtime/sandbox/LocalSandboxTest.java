@@ -141,9 +141,16 @@ class LocalSandboxTest {
       var orgId = jdbi.withHandle(h -> h.createQuery("select id from orgs where slug = ?").bind(0, slug)
           .mapTo(java.util.UUID.class).one());
       var store = new SandboxStore(jdbi);
-      try (var service = new SandboxService(store, recording)) {
+      SandboxTokens noTokens = new SandboxTokens() {
+        public Issued issue(java.util.UUID orgId, String handle) {
+          throw new AssertionError("no org-fs volumes, no token");
+        }
+
+        public void revoke(java.util.UUID orgId, java.util.UUID tokenId) {}
+      };
+      try (var service = new SandboxService(store, recording, noTokens, () -> admin.base())) {
         java.time.Instant before = java.time.Instant.now().minusSeconds(1);
-        var sandbox = service.create(orgId, "token:test", new SandboxSpec(repo, "main", null, null, "node server.js", null)).sandbox();
+        var sandbox = service.create(orgId, slug, "token:test", new SandboxSpec(repo, "main", null, null, "node server.js", null)).sandbox();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (store.get(orgId, sandbox.id()).orElseThrow().state() == Sandbox.State.starting && System.nanoTime() < deadline) {
           Thread.sleep(200);
@@ -154,6 +161,58 @@ class LocalSandboxTest {
         assertThat(reported).hasSize(1);
         assertThat(reported.get(0)).isAfter(before).isBeforeOrEqualTo(java.time.Instant.now());
       }
+    }
+  }
+
+  /**
+   * A sandbox with org volumes gets its own org token, handed to the org-fs sidecar's config
+   * through the daemon; the token reaches the org's files and dies with the sandbox.
+   */
+  @Test
+  void theOrgFsSidecarGetsATokenOfItsOwnThatDiesWithTheSandbox() throws Exception {
+    String repo = bareRepository();
+    String daemon = String.join(" ", ProcessHandle.current().info().command().orElse("java"), "-cp",
+        System.getProperty("java.class.path"), DaemonMain.class.getName());
+    try (var s3 = dev.studio.runtime.testing.S3Server.start()) {
+      var env = new java.util.HashMap<>(s3.env());
+      env.putAll(Map.of("SANDBOX_PROVIDER", "local", "SANDBOX_DAEMON_COMMAND", daemon));
+      try (var platform = Platform.create(env)) {
+        var admin = platform.admin(platform.start(Role.all));
+        String org = Platform.org(admin);
+        var user = admin.as(Platform.token(admin, org, "paid"));
+        var bad = user.post("/api/" + org + "/sandboxes", Map.of("repo", repo, "orgFs", List.of(Map.of("volume", "../etc"))));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.at("/error/details/field")).isEqualTo("orgFs.volume");
+
+        var created = user.post("/api/" + org + "/sandboxes", Map.of("repo", repo, "start", "node server.js",
+            "orgFs", List.of(Map.of("volume", "docs"), Map.of("volume", "public-assets", "path", "assets", "readOnly", true))));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        awaitReady(user, org, created.at("/id"));
+
+        var config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(orgFsConfigOf(created.at("/handle")).toFile());
+        assertThat(config.path("org").asText()).isEqualTo(org);
+        assertThat(config.path("apiUrl").asText()).isEqualTo(admin.base());
+        assertThat(config.path("root").asText()).endsWith("/org");
+        assertThat(config.path("volumes")).hasSize(2);
+        assertThat(config.at("/volumes/1/path").asText()).isEqualTo("assets");
+        assertThat(config.at("/volumes/1/readOnly").asBoolean()).isTrue();
+        var sidecar = admin.as(config.path("token").asText());
+        assertThat(sidecar.get("/api/" + org + "/fs/docs/list").status()).isEqualTo(200);
+        assertThat(created.text()).doesNotContain(config.path("token").asText());
+
+        assertThat(user.delete("/api/" + org + "/sandboxes/" + created.at("/id")).status()).isEqualTo(204);
+        assertThat(sidecar.get("/api/" + org + "/fs/docs/list").status()).isEqualTo(401);
+      }
+    }
+  }
+
+  /** Where the local provider's daemon wrote the sidecar's config (beside its workspace). */
+  private static Path orgFsConfigOf(String handle) throws Exception {
+    try (var entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return entries.filter(p -> p.getFileName().toString().startsWith("sandbox-" + handle + "-")
+              && p.getFileName().toString().endsWith("-orgfs"))
+          .map(p -> p.resolve("config.json")).filter(Files::exists).findFirst()
+          .orElseThrow(() -> new AssertionError("no org-fs config for " + handle));
     }
   }
 
