@@ -244,7 +244,7 @@ public final class StudioRuntime implements AutoCloseable {
     toolList.addAll(SandboxTools.all(sandboxes));
     var tools = new ToolRegistry(toolList);
     var loop = new AgentLoop(model, tools, stores.journal(), events, null, 4096);
-    var runner = new AgentRunner(stores.runs(), stores.threads(), stores.journal(), loop, events, ends, id, metrics);
+    var runner = new AgentRunner(stores.runs(), stores.journal(), loop, events, ends, id, metrics);
     var lanes = List.copyOf(config.listenQueues());
     var runSource = new RunSource(queue, runner, lanes, id, dispatch.lease(), metrics);
     List<WorkSource> sources = new ArrayList<>();

@@ -8,7 +8,6 @@ import dev.studio.runtime.store.Message;
 import dev.studio.runtime.store.Run;
 import dev.studio.runtime.store.RunStore;
 import dev.studio.runtime.store.StepJournal;
-import dev.studio.runtime.store.ThreadStore;
 import dev.studio.runtime.stream.EventPublisher;
 import dev.studio.runtime.stream.RunEnds;
 import dev.studio.runtime.stream.EventTypes;
@@ -29,7 +28,6 @@ public final class AgentRunner implements RunExecutor {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RunStore runs;
-  private final ThreadStore threads;
   private final StepJournal journal;
   private final AgentLoop loop;
   private final EventPublisher events;
@@ -37,10 +35,9 @@ public final class AgentRunner implements RunExecutor {
   private final String worker;
   private final MeterRegistry metrics;
 
-  public AgentRunner(RunStore runs, ThreadStore threads, StepJournal journal, AgentLoop loop, EventPublisher events, RunEnds ends, String worker,
+  public AgentRunner(RunStore runs, StepJournal journal, AgentLoop loop, EventPublisher events, RunEnds ends, String worker,
       MeterRegistry metrics) {
     this.runs = runs;
-    this.threads = threads;
     this.journal = journal;
     this.loop = loop;
     this.events = events;
@@ -64,7 +61,7 @@ public final class AgentRunner implements RunExecutor {
 
     AgentLoop.Outcome outcome;
     try {
-      outcome = loop.run(run, history(run), resumed ? journal.steps(run.id()) : List.of(), control::stopReason);
+      outcome = loop.run(run, history(run, started.get().conversation()), resumed ? journal.steps(run.id()) : List.of(), control::stopReason);
     } catch (InterruptedException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -117,9 +114,9 @@ public final class AgentRunner implements RunExecutor {
   }
 
   /** The thread's conversation up to and including the run's own message. */
-  private List<ChatMessage> history(Run run) {
+  private List<ChatMessage> history(Run run, List<Message> conversation) {
     List<ChatMessage> history = new ArrayList<>();
-    for (Message message : threads.conversation(run.threadId(), run.seq())) {
+    for (Message message : conversation) {
       if (message.role().equals("user")) {
         history.add(new ChatMessage.User(message.text()));
       } else if (!message.runId().equals(run.id())) {

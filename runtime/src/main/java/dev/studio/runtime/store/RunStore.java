@@ -23,8 +23,12 @@ public final class RunStore {
   /** A posted message and the run it started. */
   public record Posted(Message message, Run run) {}
 
-  /** What {@link #start} found: the attempt this worker now owns, and whether it resumes one. */
-  public record Started(Run run, boolean resumed) {}
+  /**
+   * What {@link #start} found: the attempt this worker now owns, whether it resumes one, and the
+   * conversation the run sees: each earlier run's user message and answer, in run order (a
+   * follow-up posted while a run was busy comes after that run's answer), then its own message.
+   */
+  public record Started(Run run, boolean resumed, List<Message> conversation) {}
 
   public RunStore(Jdbi jdbi) {
     this.jdbi = jdbi;
@@ -74,10 +78,34 @@ public final class RunStore {
    * A run only ever moves from queued to running, so a second attempt means a resumed run.
    */
   public Optional<Started> start(UUID runId, String worker) {
-    return jdbi.withHandle(h -> h.createQuery("update runs set state = 'running', attempt = attempt + 1, worker = ?, "
-            + "started_at = coalesce(started_at, now()) where id = ? and state in ('queued', 'running') returning " + COLUMNS)
-        .bind(0, worker).bind(1, runId).map((rs, ctx) -> run(rs)).findOne()
-        .map(run -> new Started(run, run.attempt() > 1)));
+    // One statement: the run is taken and its conversation read in the same round trip.
+    return jdbi.withHandle(h -> h.createQuery("""
+            with r as (
+              update runs set state = 'running', attempt = attempt + 1, worker = ?, started_at = coalesce(started_at, now())
+              where id = ? and state in ('queued', 'running')
+              returning %s)
+            select r.*, m.id as m_id, m.thread_id as m_thread_id, m.role as m_role, m.text as m_text, m.run_id as m_run_id,
+                   m.created_at as m_created_at
+            from r left join messages m on m.thread_id = r.thread_id and m.run_seq <= r.seq
+            order by m.run_seq, case m.role when 'user' then 0 else 1 end, m.created_at""".formatted(COLUMNS))
+        .bind(0, worker).bind(1, runId)
+        .scanResultSet((supplier, ctx) -> {
+          var rs = supplier.get();
+          Run run = null;
+          List<Message> conversation = new java.util.ArrayList<>();
+          while (rs.next()) {
+            if (run == null) {
+              run = run(rs);
+            }
+            if (rs.getObject("m_id") != null) {
+              conversation.add(new Message(rs.getObject("m_id", UUID.class), rs.getObject("m_thread_id", UUID.class),
+                  rs.getString("m_role"), rs.getString("m_text"), rs.getObject("m_run_id", UUID.class),
+                  rs.getTimestamp("m_created_at").toInstant()));
+            }
+          }
+          return run == null ? Optional.<Started>empty()
+              : Optional.of(new Started(run, run.attempt() > 1, List.copyOf(conversation)));
+        }));
   }
 
   /**

@@ -49,21 +49,6 @@ public final class ThreadStore {
         .list());
   }
 
-  /**
-   * The conversation a run sees: each earlier run's user message and answer, in run order (a
-   * follow-up posted while a run was busy comes after that run's answer), then the run's own
-   * message.
-   */
-  public List<Message> conversation(UUID threadId, long uptoRunSeq) {
-    return jdbi.withHandle(h -> h.createQuery("""
-            select id, thread_id, role, text, run_id, created_at from messages
-            where thread_id = ? and run_seq <= ?
-            order by run_seq, case role when 'user' then 0 else 1 end, created_at""")
-        .bind(0, threadId).bind(1, uptoRunSeq)
-        .map((rs, ctx) -> message(rs))
-        .list());
-  }
-
   static ChatThread thread(ResultSet rs) throws SQLException {
     return new ChatThread(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getTimestamp(4).toInstant());
   }

@@ -48,6 +48,8 @@ class DispatchTest {
       Instant start = Instant.parse(done.get(i).at("/startedAt"));
       assertThat(start).as("run %d starts after run %d ended", i, i - 1).isAfterOrEqualTo(previousEnd);
       assertThat(done.get(i).json().get("seq").asLong()).isEqualTo(i + 1);
+      // The model saw every earlier message and answer, then this run's message.
+      assertThat(done.get(i).json().at("/steps/0/input/messages").asInt()).as("messages run %d saw", i).isEqualTo(2 * i + 1);
     }
     // Each follow-up saw the conversation so far, in order: the previous answers came before it.
     var messages = api.get("/api/" + org + "/threads/" + thread + "/messages").json().get("messages");
