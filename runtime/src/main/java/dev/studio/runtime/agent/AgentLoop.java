@@ -80,6 +80,15 @@ public final class AgentLoop {
    * @param stop why the worker must stop now, or null to go on
    */
   public Outcome run(Run run, List<ChatMessage> history, List<Step> steps, Supplier<String> stop) throws InterruptedException {
+    return run(run, history, steps, stop, false);
+  }
+
+  /**
+   * As above; {@code firstStepBegun}: the journal already holds step 0, the first model call, as
+   * begun (the run's start wrote it in the same statement, saving a round trip per run).
+   */
+  public Outcome run(Run run, List<ChatMessage> history, List<Step> steps, Supplier<String> stop, boolean firstStepBegun)
+      throws InterruptedException {
     var conversation = new ArrayList<>(history);
     int step = 0;
     int modelCalls = 0;
@@ -120,7 +129,7 @@ public final class AgentLoop {
       if (modelCalls >= run.maxSteps()) {
         return new Outcome.Failed("the run reached its step limit of " + run.maxSteps() + " model calls");
       }
-      var response = callModel(run, step, conversation, stop);
+      var response = callModel(run, step, conversation, stop, firstStepBegun && step == 0 && modelCalls == 0);
       if (response instanceof Outcome outcome) {
         return outcome;
       }
@@ -135,10 +144,12 @@ public final class AgentLoop {
   }
 
   /** Returns a {@link ModelResponse}, or the {@link Outcome} that ends the run. */
-  private Object callModel(Run run, int step, List<ChatMessage> conversation, Supplier<String> stop) throws InterruptedException {
+  /** @param begun the journal already holds this step as begun (by the run's start) */
+  private Object callModel(Run run, int step, List<ChatMessage> conversation, Supplier<String> stop, boolean begun)
+      throws InterruptedException {
     var input = JSON.createObjectNode().put("messages", conversation.size()).put("model", model.label());
     for (int attempt = 0; ; attempt++) {
-      if (!journal.begin(run.id(), run.attempt(), step, Step.Kind.model, null, null, true, input)) {
+      if (!(begun && attempt == 0) && !journal.begin(run.id(), run.attempt(), step, Step.Kind.model, null, null, true, input)) {
         return new Outcome.Stopped("superseded");
       }
       var request = new ModelRequest(system, conversation, tools.specs(), maxTokens);
@@ -261,6 +272,11 @@ public final class AgentLoop {
   /** A message id for JetStream's de-duplication: stable across this attempt's retries of a publish. */
   static String id(Run run, String what) {
     return run.id() + ":" + run.attempt() + ":" + what;
+  }
+
+  /** The model's label, as the journal records it. */
+  public String modelLabel() {
+    return model.label();
   }
 
   /** Thrown out of the model's delta callback to stop streaming at once. */

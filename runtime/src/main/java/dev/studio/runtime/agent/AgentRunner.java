@@ -48,7 +48,7 @@ public final class AgentRunner implements RunExecutor {
 
   @Override
   public Disposition execute(QueuedRun queued, Control control) throws InterruptedException {
-    var started = runs.start(queued.run(), worker);
+    var started = runs.start(queued.run(), worker, loop.modelLabel());
     if (started.isEmpty()) {
       return Disposition.FINISHED; // cancelled (or ended) while it waited
     }
@@ -61,7 +61,8 @@ public final class AgentRunner implements RunExecutor {
 
     AgentLoop.Outcome outcome;
     try {
-      outcome = loop.run(run, history(run, started.get().conversation()), resumed ? journal.steps(run.id()) : List.of(), control::stopReason);
+      outcome = loop.run(run, history(run, started.get().conversation()), resumed ? journal.steps(run.id()) : List.of(),
+          control::stopReason, started.get().firstStepBegun());
     } catch (InterruptedException e) {
       throw e;
     } catch (RuntimeException e) {

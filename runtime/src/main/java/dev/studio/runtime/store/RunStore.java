@@ -28,7 +28,12 @@ public final class RunStore {
    * conversation the run sees: each earlier run's user message and answer, in run order (a
    * follow-up posted while a run was busy comes after that run's answer), then its own message.
    */
-  public record Started(Run run, boolean resumed, List<Message> conversation) {}
+  public record Started(Run run, boolean resumed, List<Message> conversation) {
+    /** A fresh run's start also began its first step, the first model call. */
+    public boolean firstStepBegun() {
+      return !resumed;
+    }
+  }
 
   public RunStore(Jdbi jdbi) {
     this.jdbi = jdbi;
@@ -77,18 +82,25 @@ public final class RunStore {
    * every later write of this worker is checked against. Empty if the run is no longer runnable.
    * A run only ever moves from queued to running, so a second attempt means a resumed run.
    */
-  public Optional<Started> start(UUID runId, String worker) {
-    // One statement: the run is taken and its conversation read in the same round trip.
+  public Optional<Started> start(UUID runId, String worker, String modelLabel) {
+    // One statement: the run is taken, its conversation read and, for a fresh run, its first step
+    // (the first model call, with the input the agent loop records) begun, in one round trip.
     return jdbi.withHandle(h -> h.createQuery("""
             with r as (
               update runs set state = 'running', attempt = attempt + 1, worker = ?, started_at = coalesce(started_at, now())
               where id = ? and state in ('queued', 'running')
-              returning %s)
+              returning %s),
+            s as (
+              insert into run_steps (run_id, step, kind, state, attempt, idempotent, input)
+              select r.id, 0, 'model', 'started', r.attempt, true, jsonb_build_object(
+                  'messages', (select count(*) from messages where thread_id = r.thread_id and run_seq <= r.seq), 'model', ?)
+              from r where r.attempt = 1
+              on conflict (run_id, step) do nothing)
             select r.*, m.id as m_id, m.thread_id as m_thread_id, m.role as m_role, m.text as m_text, m.run_id as m_run_id,
                    m.created_at as m_created_at
             from r left join messages m on m.thread_id = r.thread_id and m.run_seq <= r.seq
             order by m.run_seq, case m.role when 'user' then 0 else 1 end, m.created_at""".formatted(COLUMNS))
-        .bind(0, worker).bind(1, runId)
+        .bind(0, worker).bind(1, runId).bind(2, modelLabel)
         .scanResultSet((supplier, ctx) -> {
           var rs = supplier.get();
           Run run = null;
