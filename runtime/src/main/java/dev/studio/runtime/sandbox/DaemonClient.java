@@ -34,10 +34,26 @@ public final class DaemonClient {
     return call(daemon, "POST", path, json, timeout);
   }
 
-  /** Whether the daemon answers its health check. */
-  boolean healthy(DaemonEndpoint daemon) {
+  /**
+   * A call that is safe to make twice (configuration, setup phases, reads), made again once if the
+   * connection fails before any answer: a pooled connection the daemon has just closed fails that
+   * way, and the request never reached it.
+   */
+  public Reply callSafely(DaemonEndpoint daemon, String method, String path, String json, Duration timeout)
+      throws IOException, InterruptedException {
     try {
-      var response = http.send(HttpRequest.newBuilder(daemon.control().resolve("/health")).timeout(Duration.ofSeconds(2)).build(),
+      return call(daemon, method, path, json, timeout);
+    } catch (java.net.http.HttpTimeoutException e) {
+      throw e;
+    } catch (IOException e) {
+      return call(daemon, method, path, json, timeout);
+    }
+  }
+
+  /** Whether the daemon answers its health check (on a connection of its own, not the pool's). */
+  boolean healthy(DaemonEndpoint daemon) {
+    try (var probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+      var response = probe.send(HttpRequest.newBuilder(daemon.control().resolve("/health")).timeout(Duration.ofSeconds(2)).build(),
           HttpResponse.BodyHandlers.discarding());
       return response.statusCode() == 200;
     } catch (IOException e) {

@@ -60,7 +60,7 @@ public final class SandboxService implements AutoCloseable {
         if (daemon.isEmpty()) {
           continue;
         }
-        var reply = client.call(daemon.get(), "GET", "/_sandbox/idle", null, Duration.ofSeconds(5));
+        var reply = client.callSafely(daemon.get(), "GET", "/_sandbox/idle", null, Duration.ofSeconds(5));
         if (reply.ok()) {
           provider.reportActivity(sandbox.handle(), java.time.Instant.parse(JSON.readTree(reply.body()).path("lastActivity").asText()));
         }
@@ -114,6 +114,7 @@ public final class SandboxService implements AutoCloseable {
   }
 
   private void setUp(Sandbox sandbox, String orgSlug) {
+    String doing = "launch";
     try {
       var daemon = provider.launch(sandbox.handle(), sandbox.owner(), sandbox.spec());
       var spec = sandbox.spec();
@@ -123,15 +124,18 @@ public final class SandboxService implements AutoCloseable {
       putIfPresent(config, "build", spec.build());
       putIfPresent(config, "start", spec.start());
       config.put("port", provider.devServerPort(spec));
-      expectOk(client.post(daemon, "/_sandbox/config", config.toString(), Duration.ofSeconds(30)), "config");
+      doing = "config";
+      expectOk(client.callSafely(daemon, "POST", "/_sandbox/config", config.toString(), Duration.ofSeconds(30)), "config");
       if (!spec.orgFs().isEmpty()) {
+        doing = "orgfs-config";
         var token = tokens.issue(sandbox.orgId(), sandbox.handle());
         store.orgFsToken(sandbox.id(), token.id());
-        expectOk(client.post(daemon, "/_sandbox/orgfs-config", orgFsConfig(daemon, orgSlug, token.token(), spec).toString(),
-            Duration.ofSeconds(30)), "orgfs-config");
+        expectOk(client.callSafely(daemon, "POST", "/_sandbox/orgfs-config",
+            orgFsConfig(daemon, orgSlug, token.token(), spec).toString(), Duration.ofSeconds(30)), "orgfs-config");
       }
       for (String phase : new String[] {"clone", "install", "build", "start"}) {
-        var reply = client.post(daemon, "/_sandbox/setup/" + phase, "{}", SETUP_TIMEOUT);
+        doing = phase;
+        var reply = client.callSafely(daemon, "POST", "/_sandbox/setup/" + phase, "{}", SETUP_TIMEOUT);
         if (reply.status() == 409 && !phase.equals("clone")) {
           continue; // nothing configured for this phase
         }
@@ -140,11 +144,13 @@ public final class SandboxService implements AutoCloseable {
           throw new IOException("setup phase " + phase + " failed (exit " + JSON.readTree(reply.body()).path("exitCode").asInt() + ")");
         }
       }
+      doing = "waiting for the dev server";
       awaitPreview(daemon);
       store.ready(sandbox.id(), daemon.previewUrl());
     } catch (Exception e) {
-      log.warn("sandbox {} failed to set up: {}", sandbox.handle(), e.getMessage());
-      store.failed(sandbox.id(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+      String why = doing + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+      log.warn("sandbox {} failed to set up ({})", sandbox.handle(), why);
+      store.failed(sandbox.id(), why);
     }
   }
 
