@@ -141,7 +141,9 @@ public final class SandboxService implements AutoCloseable {
         }
         expectOk(reply, phase);
         if (JSON.readTree(reply.body()).path("state").asText().equals("failed")) {
-          throw new IOException("setup phase " + phase + " failed (exit " + JSON.readTree(reply.body()).path("exitCode").asInt() + ")");
+          var result = JSON.readTree(reply.body());
+          throw new IOException("setup phase " + phase + " failed" + (result.has("exitCode") && !result.get("exitCode").isNull()
+              ? " (exit " + result.get("exitCode").asInt() + ")" : ""));
         }
       }
       doing = "waiting for the dev server";

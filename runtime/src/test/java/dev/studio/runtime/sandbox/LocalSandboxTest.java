@@ -87,6 +87,27 @@ class LocalSandboxTest {
   }
 
   @Test
+  void aProjectThatCannotBeClonedFailsSayingWhere() throws Exception {
+    String daemon = String.join(" ", ProcessHandle.current().info().command().orElse("java"), "-cp",
+        System.getProperty("java.class.path"), DaemonMain.class.getName());
+    try (var platform = Platform.create(Map.of("SANDBOX_PROVIDER", "local", "SANDBOX_DAEMON_COMMAND", daemon))) {
+      var admin = platform.admin(platform.start(Role.all));
+      String org = Platform.org(admin);
+      var created = admin.post("/api/" + org + "/sandboxes",
+          Map.of("repo", dir.resolve("missing.git").toUri().toString(), "start", "node server.js"));
+      assertThat(created.status()).isEqualTo(201);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      var sandbox = admin.get("/api/" + org + "/sandboxes/" + created.at("/id"));
+      while ("starting".equals(sandbox.at("/state")) && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        sandbox = admin.get("/api/" + org + "/sandboxes/" + created.at("/id"));
+      }
+      assertThat(sandbox.at("/state")).isEqualTo("failed");
+      assertThat(sandbox.at("/error")).startsWith("clone: setup phase clone failed");
+    }
+  }
+
+  @Test
   void badRequestsAreRefusedWithTheFieldNamed() {
     try (var platform = Platform.create()) {
       var runtime = platform.start(Role.api);
