@@ -30,8 +30,7 @@ class LocalSandboxTest {
   @Test
   void anAgentRunChangesWhatThePreviewServes() throws Exception {
     String repo = bareRepository();
-    String daemon = String.join(" ", ProcessHandle.current().info().command().orElse("java"), "-cp",
-        System.getProperty("java.class.path"), DaemonMain.class.getName());
+    String daemon = String.join(" ", daemonCommand());
     try (var platform = Platform.create(Map.of("SANDBOX_PROVIDER", "local", "SANDBOX_DAEMON_COMMAND", daemon))) {
       var runtime = platform.start(Role.all);
       var admin = platform.admin(runtime);
@@ -88,8 +87,7 @@ class LocalSandboxTest {
 
   @Test
   void aProjectThatCannotBeClonedFailsSayingWhere() throws Exception {
-    String daemon = String.join(" ", ProcessHandle.current().info().command().orElse("java"), "-cp",
-        System.getProperty("java.class.path"), DaemonMain.class.getName());
+    String daemon = String.join(" ", daemonCommand());
     try (var platform = Platform.create(Map.of("SANDBOX_PROVIDER", "local", "SANDBOX_DAEMON_COMMAND", daemon))) {
       var admin = platform.admin(platform.start(Role.all));
       String org = Platform.org(admin);
@@ -130,8 +128,7 @@ class LocalSandboxTest {
   @Test
   void runningSandboxesReportTheirLastActivity() throws Exception {
     String repo = bareRepository();
-    List<String> daemon = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-        System.getProperty("java.class.path"), DaemonMain.class.getName());
+    List<String> daemon = daemonCommand();
     var reported = new java.util.concurrent.CopyOnWriteArrayList<java.time.Instant>();
     var local = new LocalSandboxProvider(daemon);
     SandboxProvider recording = new SandboxProvider() {
@@ -192,8 +189,7 @@ class LocalSandboxTest {
   @Test
   void theOrgFsSidecarGetsATokenOfItsOwnThatDiesWithTheSandbox() throws Exception {
     String repo = bareRepository();
-    String daemon = String.join(" ", ProcessHandle.current().info().command().orElse("java"), "-cp",
-        System.getProperty("java.class.path"), DaemonMain.class.getName());
+    String daemon = String.join(" ", daemonCommand());
     try (var s3 = dev.studio.runtime.testing.S3Server.start()) {
       var env = new java.util.HashMap<>(s3.env());
       env.putAll(Map.of("SANDBOX_PROVIDER", "local", "SANDBOX_DAEMON_COMMAND", daemon));
@@ -235,6 +231,12 @@ class LocalSandboxTest {
           .map(p -> p.resolve("config.json")).filter(Files::exists).findFirst()
           .orElseThrow(() -> new AssertionError("no org-fs config for " + handle));
     }
+  }
+
+  /** The daemon from this test's own classpath, as a process. */
+  private static List<String> daemonCommand() {
+    return List.of(ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+        DaemonMain.class.getName());
   }
 
   private static Api.Response awaitReady(Api user, String org, String sandbox) throws InterruptedException {
