@@ -3,6 +3,7 @@ package dev.studio.runtime;
 import dev.studio.runtime.admission.RateLimits;
 import dev.studio.runtime.datastore.PostgresUrl;
 import dev.studio.runtime.dispatch.Lane;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -147,7 +148,7 @@ public record RuntimeConfig(
     if (configured.isPresent()) {
       return List.of(configured.get().strip().split("\\s+"));
     }
-    var jar = java.nio.file.Path.of("daemon", "target", "studio-daemon-" + Version.get() + ".jar");
+    var jar = Path.of("daemon", "target", "studio-daemon-" + Version.get() + ".jar");
     if (!java.nio.file.Files.isRegularFile(jar)) {
       return List.of();
     }

@@ -7,6 +7,7 @@ import dev.studio.runtime.agent.AgentRunner;
 import dev.studio.runtime.agent.model.ModelProvider;
 import dev.studio.runtime.agent.model.ModelProviders;
 import dev.studio.runtime.agent.tools.BuiltinTools;
+import dev.studio.runtime.agent.tools.Tool;
 import dev.studio.runtime.agent.tools.ToolRegistry;
 import dev.studio.runtime.auth.Authenticator;
 import dev.studio.runtime.datastore.Datastores;
@@ -18,8 +19,10 @@ import dev.studio.runtime.dispatch.RunQueue;
 import dev.studio.runtime.dispatch.RunSource;
 import dev.studio.runtime.dispatch.RunSubmitter;
 import dev.studio.runtime.dispatch.Sweeper;
-import dev.studio.runtime.dispatch.Worker;
 import dev.studio.runtime.dispatch.WorkSource;
+import dev.studio.runtime.dispatch.Worker;
+import dev.studio.runtime.files.FileRoutes;
+import dev.studio.runtime.files.FileStore;
 import dev.studio.runtime.http.Authentication;
 import dev.studio.runtime.http.HealthRoutes;
 import dev.studio.runtime.http.HttpServer;
@@ -28,11 +31,10 @@ import dev.studio.runtime.http.MetricsRoutes;
 import dev.studio.runtime.http.OrgRoutes;
 import dev.studio.runtime.http.RouteGroup;
 import dev.studio.runtime.http.RunRoutes;
+import dev.studio.runtime.http.SandboxRoutes;
 import dev.studio.runtime.http.StreamRoutes;
 import dev.studio.runtime.http.ThreadRoutes;
 import dev.studio.runtime.http.TokenRoutes;
-import dev.studio.runtime.files.FileRoutes;
-import dev.studio.runtime.files.FileStore;
 import dev.studio.runtime.jobs.JobHandler;
 import dev.studio.runtime.jobs.JobSource;
 import dev.studio.runtime.jobs.JobStream;
@@ -40,6 +42,13 @@ import dev.studio.runtime.orgfs.ChangeSignals;
 import dev.studio.runtime.orgfs.OrgFileStore;
 import dev.studio.runtime.orgfs.OrgFiles;
 import dev.studio.runtime.orgfs.OrgFsRoutes;
+import dev.studio.runtime.sandbox.IssuedSandboxTokens;
+import dev.studio.runtime.sandbox.KubernetesSandboxProvider;
+import dev.studio.runtime.sandbox.LocalSandboxProvider;
+import dev.studio.runtime.sandbox.SandboxProvider;
+import dev.studio.runtime.sandbox.SandboxService;
+import dev.studio.runtime.sandbox.SandboxStore;
+import dev.studio.runtime.sandbox.SandboxTools;
 import dev.studio.runtime.store.Migrations;
 import dev.studio.runtime.store.NoteStore;
 import dev.studio.runtime.store.OrgStore;
@@ -49,18 +58,9 @@ import dev.studio.runtime.store.ThreadStore;
 import dev.studio.runtime.store.TokenStore;
 import dev.studio.runtime.stream.JetStreamPublisher;
 import dev.studio.runtime.stream.RunEnds;
-import dev.studio.runtime.agent.tools.Tool;
-import dev.studio.runtime.http.SandboxRoutes;
-import dev.studio.runtime.sandbox.LocalSandboxProvider;
-import dev.studio.runtime.sandbox.SandboxProvider;
-import dev.studio.runtime.sandbox.SandboxService;
-import dev.studio.runtime.sandbox.SandboxStore;
-import dev.studio.runtime.sandbox.SandboxTools;
-import dev.studio.runtime.sandbox.IssuedSandboxTokens;
-import dev.studio.runtime.sandbox.KubernetesSandboxProvider;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import dev.studio.runtime.stream.StreamHub;
 import dev.studio.runtime.stream.Streams;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -75,6 +75,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -155,6 +156,7 @@ public final class StudioRuntime implements AutoCloseable {
     if (config.role().servesApi()) {
       hub = new StreamHub(datastores.nats(), metrics);
       routes.addAll(apiRoutes());
+      sandboxes.startActivityReports();
     } else {
       hub = null;
     }
@@ -225,7 +227,7 @@ public final class StudioRuntime implements AutoCloseable {
         ? "http://127.0.0.1:" + http.port() : config.publicUrl();
   }
 
-  private static SandboxProvider sandboxProvider(RuntimeConfig.Sandboxes config, java.util.Optional<String> namespace) {
+  private static SandboxProvider sandboxProvider(RuntimeConfig.Sandboxes config, Optional<String> namespace) {
     return switch (config.provider()) {
       case local -> new LocalSandboxProvider(config.daemonCommand());
       case kubernetes -> new KubernetesSandboxProvider(new KubernetesClientBuilder().build(),

@@ -114,8 +114,8 @@ public final class ChaosBench implements Benchmark {
         long missingEffect = scalar(db, "select count(*) from runs r where r.id = any(?::uuid[]) and r.state = 'completed'"
             + " and exists (select 1 from messages m where m.run_id = r.id and m.role = 'user' and m.text like '/tool remember%')"
             + " and not exists (select 1 from notes n where n.run_id = r.id)", runs);
-        long withoutTerminal = runs.stream().filter(run -> events.of(run).terminalEvents == 0).count();
-        long extraTerminal = runs.stream().filter(run -> events.of(run).terminalEvents > 1).count();
+        long withoutTerminal = runs.stream().filter(run -> events.terminalEvents(run) == 0).count();
+        long extraTerminal = runs.stream().filter(run -> events.terminalEvents(run) > 1).count();
 
         report.figure("runs accepted", "count", runs.size(), ">= 1000", runs.size() >= 1000);
         report.figure("  posts refused or failed", "count", refused.get(), "(for reading)", true);

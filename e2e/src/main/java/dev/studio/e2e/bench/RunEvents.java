@@ -2,69 +2,41 @@ package dev.studio.e2e.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.studio.runtime.stream.Streams;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Every run event published from now on, read from JetStream (an ordered consumer on all thread
- * subjects), indexed by run: when each run was queued, started and ended, and how.
+ * How many terminal events each run got on its stream, counting every event published to
+ * JetStream from now on (an ordered consumer on all thread subjects).
  */
 final class RunEvents implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final Set<String> TERMINAL = Set.of("run.completed", "run.failed", "run.interrupted", "run.cancelled");
 
-  /** What was seen of one run. */
-  static final class Seen {
-    volatile Instant queued;
-    volatile Instant started;
-    volatile Instant ended;
-    volatile long endedNanos;
-    volatile String end;
-    volatile int terminalEvents;
-  }
-
   private final Connection nats;
   private final Dispatcher dispatcher;
-  final Map<String, Seen> runs = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> terminal = new ConcurrentHashMap<>();
 
   RunEvents(String natsUrl) throws Exception {
     nats = Nats.connect(natsUrl);
     dispatcher = nats.createDispatcher();
-    var options = PushSubscribeOptions.builder().stream("STUDIO_STREAM").ordered(true)
+    var options = PushSubscribeOptions.builder().stream(Streams.STREAM).ordered(true)
         .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.New).build()).build();
-    nats.jetStream().subscribe("studio.stream.>", dispatcher, message -> {
+    nats.jetStream().subscribe(Streams.SUBJECT_PREFIX + ">", dispatcher, message -> {
       try {
         JsonNode event = JSON.readTree(message.getData());
         String run = event.path("runId").asText(null);
-        if (run == null) {
-          return;
-        }
-        var seen = runs.computeIfAbsent(run, r -> new Seen());
-        String type = event.path("type").asText();
-        Instant at = Instant.parse(event.path("at").asText());
-        switch (type) {
-          case "run.queued" -> seen.queued = at;
-          case "run.started" -> {
-            if (seen.started == null) {
-              seen.started = at;
-            }
-          }
-          default -> {
-            if (TERMINAL.contains(type)) {
-              seen.terminalEvents++;
-              seen.ended = at;
-              seen.endedNanos = System.nanoTime();
-              seen.end = type;
-            }
-          }
+        if (run != null && TERMINAL.contains(event.path("type").asText())) {
+          terminal.computeIfAbsent(run, r -> new AtomicInteger()).incrementAndGet();
         }
       } catch (Exception ignored) {
         // Not an event of ours.
@@ -72,15 +44,17 @@ final class RunEvents implements AutoCloseable {
     }, true, options);
   }
 
-  Seen of(String run) {
-    return runs.computeIfAbsent(run, r -> new Seen());
+  /** Terminal events seen for the run. */
+  int terminalEvents(String run) {
+    var count = terminal.get(run);
+    return count == null ? 0 : count.get();
   }
 
-  long ended(Iterable<String> which) {
+  /** How many of the runs have had a terminal event. */
+  long ended(Iterable<String> runs) {
     long count = 0;
-    for (String run : which) {
-      var seen = runs.get(run);
-      if (seen != null && seen.end != null) {
+    for (String run : runs) {
+      if (terminalEvents(run) > 0) {
         count++;
       }
     }

@@ -4,6 +4,8 @@ import dev.studio.runtime.Role;
 import dev.studio.runtime.testing.Platform;
 import dev.studio.runtime.testing.RuntimeProcess;
 import io.lettuce.core.RedisClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -13,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -292,14 +295,14 @@ public final class RunsBench implements Benchmark {
     }
 
     Sample sample() {
-      var ticks = new java.util.TreeMap<String, Long>();
+      var ticks = new TreeMap<String, Long>();
       processes.forEach((name, process) -> ticks.put(name, ticks(process.pid())));
       return new Sample(ticks);
     }
 
     /** Milliseconds of CPU per completed run, per process; empty where /proc is not there. */
     Map<String, Double> perRun(Sample before, Sample after, long runs) {
-      var perRun = new java.util.TreeMap<String, Double>();
+      var perRun = new TreeMap<String, Double>();
       if (before == null || after == null || runs == 0) {
         return perRun;
       }
@@ -314,7 +317,7 @@ public final class RunsBench implements Benchmark {
 
     private static long ticks(long pid) {
       try {
-        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", String.valueOf(pid), "stat"));
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
       } catch (Exception e) {

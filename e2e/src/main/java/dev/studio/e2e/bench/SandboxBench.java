@@ -9,7 +9,6 @@ import dev.studio.crd.v1alpha1.StudioDeploymentSpec;
 import dev.studio.operator.Fixtures;
 import dev.studio.operator.MockCluster;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,58 +147,28 @@ public final class SandboxBench implements Benchmark {
 
   /** Records when each claim was first seen Ready with a preview URL. */
   private static SharedIndexInformer<SandboxClaim> watchClaims(MockCluster cluster, Map<String, Long> readyAt, Map<String, LaunchType> launch) {
-    return cluster.client.resources(SandboxClaim.class).inNamespace(NAMESPACE).inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(SandboxClaim claim) {
-        record(claim);
-      }
-
-      @Override
-      public void onUpdate(SandboxClaim before, SandboxClaim after) {
-        record(after);
-      }
-
-      @Override
-      public void onDelete(SandboxClaim claim, boolean unknown) {}
-
-      private void record(SandboxClaim claim) {
-        var status = claim.getStatus();
-        if (status != null && status.phase() == Phase.Ready && status.previewUrl() != null) {
-          long now = System.nanoTime();
-          if (readyAt.putIfAbsent(claim.getMetadata().getName(), now) == null) {
-            launch.put(claim.getMetadata().getName(), status.launchType());
-          }
+    return cluster.client.resources(SandboxClaim.class).inNamespace(NAMESPACE).inform(Informers.onAddOrUpdate(claim -> {
+      var status = claim.getStatus();
+      if (status != null && status.phase() == Phase.Ready && status.previewUrl() != null) {
+        long now = System.nanoTime();
+        if (readyAt.putIfAbsent(claim.getMetadata().getName(), now) == null) {
+          launch.put(claim.getMetadata().getName(), status.launchType());
         }
       }
-    });
+    }));
   }
 
   /** Marks every sandbox pod Ready as soon as it exists, as a kubelet with the image cached would (soon after). */
   private static SharedIndexInformer<Pod> kubelet(MockCluster cluster) {
-    return cluster.client.pods().inNamespace(NAMESPACE).inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod pod) {
-        markIfNotReady(pod);
-      }
-
-      @Override
-      public void onUpdate(Pod before, Pod after) {
-        markIfNotReady(after);
-      }
-
-      @Override
-      public void onDelete(Pod pod, boolean unknown) {}
-
-      private void markIfNotReady(Pod pod) {
-        if (!ready(pod)) {
-          try {
-            cluster.markPodReady(NAMESPACE, pod.getMetadata().getName());
-          } catch (RuntimeException e) {
-            // Deleted meanwhile.
-          }
+    return cluster.client.pods().inNamespace(NAMESPACE).inform(Informers.onAddOrUpdate(pod -> {
+      if (!ready(pod)) {
+        try {
+          cluster.markPodReady(NAMESPACE, pod.getMetadata().getName());
+        } catch (RuntimeException e) {
+          // Deleted meanwhile.
         }
       }
-    });
+    }));
   }
 
   static boolean ready(Pod pod) {

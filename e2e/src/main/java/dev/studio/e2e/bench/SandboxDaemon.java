@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /** The sandbox daemon in a process of its own, as in a sandbox pod, on free local ports. */
 final class SandboxDaemon implements AutoCloseable {
@@ -73,7 +74,7 @@ final class SandboxDaemon implements AutoCloseable {
   static String run(List<String> command, Duration timeout) throws Exception {
     var process = new ProcessBuilder(command).redirectErrorStream(true).start();
     byte[] out = process.getInputStream().readAllBytes();
-    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) || process.exitValue() > 1) {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || process.exitValue() > 1) {
       throw new IllegalStateException(String.join(" ", command) + " failed: " + new String(out));
     }
     return new String(out);
@@ -83,7 +84,7 @@ final class SandboxDaemon implements AutoCloseable {
   public void close() {
     process.destroy();
     try {
-      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
     } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import dev.studio.runtime.store.Org;
 import dev.studio.runtime.store.OrgStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every {@code /api} request carries {@code Authorization: Bearer <token>}: an org token or the
@@ -20,7 +21,7 @@ public final class Authentication implements RouteGroup {
    * Orgs by slug, as found: an org is never renamed or deleted, so a found one stays right, and
    * every request naming it is spared a query. Misses are not kept (the org may be created soon).
    */
-  private final java.util.concurrent.ConcurrentHashMap<String, Org> orgsBySlug = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Org> orgsBySlug = new ConcurrentHashMap<>();
   static final int ORG_CACHE_SIZE = 10_000;
 
   /** An org and the caller acting in it. */

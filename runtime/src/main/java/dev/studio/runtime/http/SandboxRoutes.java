@@ -1,13 +1,16 @@
 package dev.studio.runtime.http;
 
+import dev.studio.runtime.sandbox.DaemonClient;
 import dev.studio.runtime.sandbox.Sandbox;
 import dev.studio.runtime.sandbox.SandboxService;
 import dev.studio.runtime.sandbox.SandboxSpec;
-import dev.studio.runtime.sandbox.DaemonClient;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -31,7 +34,7 @@ public final class SandboxRoutes implements RouteGroup {
   record OrgFsVolume(String volume, String path, Boolean readOnly) {}
 
   record CreateSandbox(String repo, String ref, String install, String build, String start, Integer port, String threadId,
-      java.util.List<OrgFsVolume> orgFs) {}
+      List<OrgFsVolume> orgFs) {}
 
   private final Authentication authentication;
   private final SandboxService sandboxes;
@@ -83,15 +86,15 @@ public final class SandboxRoutes implements RouteGroup {
     ctx.status(created.created() ? 201 : 200).json(json(created.sandbox()));
   }
 
-  private static java.util.List<SandboxSpec.OrgFsVolume> orgFs(java.util.List<OrgFsVolume> volumes) {
+  private static List<SandboxSpec.OrgFsVolume> orgFs(List<OrgFsVolume> volumes) {
     if (volumes == null) {
-      return java.util.List.of();
+      return List.of();
     }
     if (volumes.size() > 16) {
       throw ApiException.badRequest("orgFs", "orgFs lists at most 16 volumes");
     }
-    var seen = new java.util.HashSet<String>();
-    var checked = new java.util.ArrayList<SandboxSpec.OrgFsVolume>();
+    var seen = new HashSet<String>();
+    var checked = new ArrayList<SandboxSpec.OrgFsVolume>();
     for (var volume : volumes) {
       if (volume == null || volume.volume() == null || !VOLUME.matcher(volume.volume()).matches()) {
         throw ApiException.badRequest("orgFs.volume", "orgFs[].volume must be a volume name (a DNS label)");

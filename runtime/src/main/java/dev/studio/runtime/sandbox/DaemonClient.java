@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
 /** Calls a sandbox daemon's control API (DESIGN §6) with its token. */
@@ -30,10 +31,6 @@ public final class DaemonClient {
     return new Reply(response.statusCode(), response.body());
   }
 
-  public Reply post(DaemonEndpoint daemon, String path, String json, Duration timeout) throws IOException, InterruptedException {
-    return call(daemon, "POST", path, json, timeout);
-  }
-
   /**
    * A call that is safe to make twice (configuration, setup phases, reads), made again once if the
    * connection fails before any answer: a pooled connection the daemon has just closed fails that
@@ -43,7 +40,7 @@ public final class DaemonClient {
       throws IOException, InterruptedException {
     try {
       return call(daemon, method, path, json, timeout);
-    } catch (java.net.http.HttpTimeoutException e) {
+    } catch (HttpTimeoutException e) {
       throw e;
     } catch (IOException e) {
       return call(daemon, method, path, json, timeout);

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,7 +106,7 @@ public final class KubernetesSandboxProvider implements SandboxProvider {
 
   /** Writes the annotation the operator's idle expiry reads, only ever moving it forward. */
   @Override
-  public void reportActivity(String handle, java.time.Instant lastActivity) {
+  public void reportActivity(String handle, Instant lastActivity) {
     var claim = client.resources(SandboxClaim.class).inNamespace(namespace).withName(handle);
     var current = claim.get();
     if (current == null) {
@@ -112,12 +114,12 @@ public final class KubernetesSandboxProvider implements SandboxProvider {
     }
     var annotations = current.getMetadata().getAnnotations();
     String known = annotations == null ? null : annotations.get(LAST_ACTIVITY);
-    if (known != null && !java.time.Instant.parse(known).isBefore(lastActivity)) {
+    if (known != null && !Instant.parse(known).isBefore(lastActivity)) {
       return;
     }
     claim.edit(c -> {
       var edited = c.getMetadata().getAnnotations() == null
-          ? new java.util.HashMap<String, String>() : new java.util.HashMap<>(c.getMetadata().getAnnotations());
+          ? new HashMap<String, String>() : new HashMap<>(c.getMetadata().getAnnotations());
       edited.put(LAST_ACTIVITY, lastActivity.toString());
       c.getMetadata().setAnnotations(edited);
       return c;

@@ -10,10 +10,12 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +102,7 @@ public final class LocalSandboxProvider implements SandboxProvider {
     // The daemon's own SIGTERM path ends its tasks (the dev server) with it.
     sandbox.process().destroy();
     try {
-      if (!sandbox.process().waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!sandbox.process().waitFor(15, TimeUnit.SECONDS)) {
         sandbox.process().descendants().forEach(ProcessHandle::destroyForcibly);
         sandbox.process().destroyForcibly();
       }
@@ -124,7 +126,7 @@ public final class LocalSandboxProvider implements SandboxProvider {
 
   private static void deleteTree(Path root) {
     try (var paths = Files.walk(root)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {
       log.warn("cannot remove sandbox workspace {}: {}", root, e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.studio.runtime.sandbox;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /** Starts and stops sandbox daemons: as SandboxClaims on Kubernetes, or as local processes. */
@@ -19,7 +20,7 @@ public interface SandboxProvider extends AutoCloseable {
    * Passes on when the sandbox was last used (its daemon's {@code /_sandbox/idle}), for idle
    * expiry; a provider whose sandboxes do not expire ignores it.
    */
-  default void reportActivity(String handle, java.time.Instant lastActivity) {}
+  default void reportActivity(String handle, Instant lastActivity) {}
 
   /** Stops it and removes what it left. */
   void stop(String handle);

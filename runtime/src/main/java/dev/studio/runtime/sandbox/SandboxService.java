@@ -8,10 +8,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,22 +34,26 @@ public final class SandboxService implements AutoCloseable {
   private final SandboxStore store;
   private final SandboxProvider provider;
   private final SandboxTokens tokens;
-  private final java.util.function.Supplier<String> apiUrl;
+  private final Supplier<String> apiUrl;
   private final DaemonClient client = new DaemonClient();
   private final ExecutorService setups = Executors.newVirtualThreadPerTaskExecutor();
-  private final java.util.concurrent.ScheduledExecutorService reports =
+  private final ScheduledExecutorService reports =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sandbox-activity").daemon(true).factory());
   static final Duration ACTIVITY_EVERY = Duration.ofMinutes(1);
 
   /** @param apiUrl the platform's API as sandboxes reach it (their org-fs sidecars call it) */
   public SandboxService(SandboxStore store, SandboxProvider provider, SandboxTokens tokens,
-      java.util.function.Supplier<String> apiUrl) {
+      Supplier<String> apiUrl) {
     this.store = store;
     this.provider = provider;
     this.tokens = tokens;
     this.apiUrl = apiUrl;
+  }
+
+  /** Reports activity every minute from now on (api processes: they hold the sandboxes' tokens). */
+  public void startActivityReports() {
     reports.scheduleWithFixedDelay(this::reportActivity, ACTIVITY_EVERY.toSeconds(), ACTIVITY_EVERY.toSeconds(),
-        java.util.concurrent.TimeUnit.SECONDS);
+        TimeUnit.SECONDS);
   }
 
   /**
@@ -62,7 +70,7 @@ public final class SandboxService implements AutoCloseable {
         }
         var reply = client.callSafely(daemon.get(), "GET", "/_sandbox/idle", null, Duration.ofSeconds(5));
         if (reply.ok()) {
-          provider.reportActivity(sandbox.handle(), java.time.Instant.parse(JSON.readTree(reply.body()).path("lastActivity").asText()));
+          provider.reportActivity(sandbox.handle(), Instant.parse(JSON.readTree(reply.body()).path("lastActivity").asText()));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package dev.studio.runtime.sandbox;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -37,7 +38,7 @@ public final class SandboxStore {
   }
 
   /** Sandboxes that are up, oldest first (for activity reports). */
-  public java.util.List<Sandbox> ready(int limit) {
+  public List<Sandbox> ready(int limit) {
     return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from sandboxes where state = 'ready' order by created_at limit ?")
         .bind(0, limit).map((rs, ctx) -> sandbox(rs)).list());
   }

@@ -4,7 +4,10 @@ import dev.studio.runtime.dispatch.Lane;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -104,7 +107,7 @@ public final class RunStore {
         .scanResultSet((supplier, ctx) -> {
           var rs = supplier.get();
           Run run = null;
-          List<Message> conversation = new java.util.ArrayList<>();
+          List<Message> conversation = new ArrayList<>();
           while (rs.next()) {
             if (run == null) {
               run = run(rs);
@@ -169,13 +172,13 @@ public final class RunStore {
   }
 
   /** Records that NATS acknowledged these runs' terminal events. */
-  public void endsPublished(java.util.Collection<UUID> runIds) {
+  public void endsPublished(Collection<UUID> runIds) {
     jdbi.useHandle(h -> h.createUpdate("update runs set end_published = true where id = any(?) and not end_published")
         .bind(0, runIds.toArray(UUID[]::new)).execute());
   }
 
   /** Ended runs whose terminal event NATS has not acknowledged for {@code olderThan}, oldest first. */
-  public List<Run> endsUnpublished(java.time.Duration olderThan, int limit) {
+  public List<Run> endsUnpublished(Duration olderThan, int limit) {
     return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from runs where not end_published "
             + "and finished_at < now() - make_interval(secs => ?) order by finished_at limit ?")
         .bind(0, olderThan.toMillis() / 1000.0).bind(1, limit).map((rs, ctx) -> run(rs)).list());
@@ -185,7 +188,7 @@ public final class RunStore {
    * Runs not yet ended, in thread order: what the sweeper holds Redis to. Queued runs younger than
    * {@code settle} are left out: their api is still enqueueing them.
    */
-  public List<Run> unfinished(int limit, java.time.Duration settle) {
+  public List<Run> unfinished(int limit, Duration settle) {
     return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from runs where state = 'running' "
             + "or (state = 'queued' and created_at < now() - make_interval(secs => ?)) order by thread_id, seq limit ?")
         .bind(0, settle.toMillis() / 1000.0).bind(1, limit).map((rs, ctx) -> run(rs)).list());
