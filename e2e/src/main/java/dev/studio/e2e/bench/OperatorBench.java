@@ -146,32 +146,17 @@ public final class OperatorBench implements Benchmark {
 
   /** Marks every Deployment rolled out and ready, as the Deployment controller and kubelets would. */
   private static SharedIndexInformer<Deployment> kubelet(MockCluster cluster) {
-    return cluster.client.apps().deployments().inNamespace(NAMESPACE).inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Deployment d) {
-        markIfStale(d);
-      }
-
-      @Override
-      public void onUpdate(Deployment before, Deployment after) {
-        markIfStale(after);
-      }
-
-      @Override
-      public void onDelete(Deployment d, boolean unknown) {}
-
-      private void markIfStale(Deployment d) {
-        var status = d.getStatus();
-        if (status == null || !Objects.equals(status.getObservedGeneration(), d.getMetadata().getGeneration())
-            || !Objects.equals(status.getReadyReplicas(), d.getSpec().getReplicas())) {
-          try {
-            cluster.markReady(NAMESPACE, d.getMetadata().getName());
-          } catch (RuntimeException e) {
-            // A newer version arrived meanwhile; its own event marks it.
-          }
+    return cluster.client.apps().deployments().inNamespace(NAMESPACE).inform(Informers.onAddOrUpdate(d -> {
+      var status = d.getStatus();
+      if (status == null || !Objects.equals(status.getObservedGeneration(), d.getMetadata().getGeneration())
+          || !Objects.equals(status.getReadyReplicas(), d.getSpec().getReplicas())) {
+        try {
+          cluster.markReady(NAMESPACE, d.getMetadata().getName());
+        } catch (RuntimeException e) {
+          // A newer version arrived meanwhile; its own event marks it.
         }
       }
-    });
+    }));
   }
 
   private static long awaitChildren(Map<String, Long> seen, String studio) throws InterruptedException {
@@ -194,7 +179,8 @@ public final class OperatorBench implements Benchmark {
           .filter(s -> ready(s.getStatus(), s.getMetadata().getGeneration())).count();
       long pools = cluster.client.resources(WorkerPool.class).inNamespace(NAMESPACE).list().getItems().stream()
           .filter(p -> ready(p.getStatus(), p.getMetadata().getGeneration())).count();
-      if (studios == STUDIOS && pools == STUDIOS) {
+      // The latency phase made WARMUP + SAMPLES studios, which may be more than STUDIOS.
+      if (studios == Math.max(STUDIOS, WARMUP + SAMPLES) && pools == STUDIOS) {
         return;
       }
       Thread.sleep(1_000);
