@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayApi {
   public static final String HTTPROUTE_CRD = "httproutes.gateway.networking.k8s.io";
   public static final Duration TTL = Duration.ofSeconds(60);
+  /** How often a resource waiting for the Gateway API looks again for CRDs installed after the fact. */
+  public static final Duration RECHECK = Duration.ofMinutes(5);
   private static final Logger log = LoggerFactory.getLogger(GatewayApi.class);
 
   private final KubernetesClient client;

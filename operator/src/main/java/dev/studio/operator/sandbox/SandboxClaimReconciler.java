@@ -69,8 +69,6 @@ public class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
   public static final String REASON_POD_STARTING = "PodStarting";
   public static final String REASON_POD_READY = "PodReady";
   public static final String REASON_EXPIRED = "Expired";
-  /** How often to look again for Gateway API CRDs installed after the fact. */
-  static final Duration GATEWAY_RECHECK = Duration.ofMinutes(5);
   /** Sandbox pods carry these labels; the informers see nothing else. */
   static final String POD_SELECTOR = Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=" + SandboxNames.COMPONENT;
 
@@ -207,8 +205,8 @@ public class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
     }
     UpdateControl<SandboxClaim> control = UpdateControl.noUpdate();
     Duration next = deadline.map(d -> Duration.between(now, d.at()).plusMillis(50)).orElse(null);
-    if (recheckGateway && (next == null || next.compareTo(GATEWAY_RECHECK) > 0)) {
-      next = GATEWAY_RECHECK;
+    if (recheckGateway && (next == null || next.compareTo(GatewayApi.RECHECK) > 0)) {
+      next = GatewayApi.RECHECK;
     }
     return next == null ? control : control.rescheduleAfter(next);
   }

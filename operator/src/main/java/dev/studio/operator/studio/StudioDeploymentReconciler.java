@@ -45,7 +45,6 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,8 +106,6 @@ public class StudioDeploymentReconciler implements Reconciler<StudioDeployment> 
   public static final String REASON_SECRET_NOT_FOUND = "SecretNotFound";
   public static final String REASON_RECONCILE_FAILED = "ReconcileFailed";
   public static final String FRONT_DOOR_ROUTE = "FrontDoorRoute";
-  /** How often to look again for Gateway API CRDs installed after the fact. */
-  static final Duration GATEWAY_RECHECK = Duration.ofMinutes(5);
 
   private final Images images;
   private final GatewayApi gatewayApi;
@@ -173,7 +170,7 @@ public class StudioDeploymentReconciler implements Reconciler<StudioDeployment> 
       events.normal(studio, "Ready", "All tiers are ready at " + status.url());
     }
     var control = writeIfChanged(studio, status);
-    return waitingForGatewayApi ? control.rescheduleAfter(GATEWAY_RECHECK) : control;
+    return waitingForGatewayApi ? control.rescheduleAfter(GatewayApi.RECHECK) : control;
   }
 
   @Override
