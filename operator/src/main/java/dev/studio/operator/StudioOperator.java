@@ -1,9 +1,11 @@
 package dev.studio.operator;
 
+import dev.studio.operator.platform.PlatformApi;
 import dev.studio.operator.sandbox.SandboxClaimReconciler;
 import dev.studio.operator.sandbox.WarmPoolReconciler;
 import dev.studio.operator.status.EventRecorder;
 import dev.studio.operator.studio.StudioDeploymentReconciler;
+import dev.studio.operator.workerpool.ApiQueueDepths;
 import dev.studio.operator.workerpool.WorkerPoolReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -64,8 +66,8 @@ public final class StudioOperator implements AutoCloseable {
     operator.register(
         new StudioDeploymentReconciler(config.images(), gatewayApi, events),
         overrides -> configure(overrides, config));
-    var depths = new dev.studio.operator.workerpool.ApiQueueDepths(client, config.autoscaling());
-    operator.register(new WorkerPoolReconciler(config.images(), events, depths, config.autoscaling()),
+    var platformApi = new PlatformApi(client, config.autoscaling());
+    operator.register(new WorkerPoolReconciler(config.images(), events, new ApiQueueDepths(platformApi), config.autoscaling()),
         overrides -> configure(overrides, config));
     operator.register(new SandboxClaimReconciler(config.images(), gatewayApi, events), overrides -> configure(overrides, config));
     operator.register(new WarmPoolReconciler(config.images()), overrides -> configure(overrides, config));
