@@ -1,5 +1,8 @@
 package dev.studio.operator;
 
+import dev.studio.operator.bundle.BundleApi;
+import dev.studio.operator.bundle.BundleReconciler;
+import dev.studio.operator.bundle.GitSources;
 import dev.studio.operator.platform.PlatformApi;
 import dev.studio.operator.sandbox.SandboxClaimReconciler;
 import dev.studio.operator.sandbox.WarmPoolReconciler;
@@ -71,6 +74,8 @@ public final class StudioOperator implements AutoCloseable {
         overrides -> configure(overrides, config));
     operator.register(new SandboxClaimReconciler(config.images(), gatewayApi, events), overrides -> configure(overrides, config));
     operator.register(new WarmPoolReconciler(config.images()), overrides -> configure(overrides, config));
+    operator.register(new BundleReconciler(events, new BundleApi(platformApi), GitSources.inTempDir()),
+        overrides -> configure(overrides, config));
   }
 
   private static <R extends HasMetadata> void configure(ControllerConfigurationOverrider<R> overrides, OperatorConfig config) {

@@ -15,10 +15,18 @@ public final class Backoff {
   private Backoff() {}
 
   public static Duration after(Instant stuckSince, Instant now) {
+    return after(stuckSince, now, MIN, MAX);
+  }
+
+  /**
+   * The same rule between other bounds: for failures that are costly to repeat (a git fetch, an
+   * upload the api refused), a controller starts at a longer wait.
+   */
+  public static Duration after(Instant stuckSince, Instant now, Duration min, Duration max) {
     Duration stuck = Duration.between(stuckSince, now);
-    if (stuck.compareTo(MIN) < 0) {
-      return MIN;
+    if (stuck.compareTo(min) < 0) {
+      return min;
     }
-    return stuck.compareTo(MAX) > 0 ? MAX : stuck;
+    return stuck.compareTo(max) > 0 ? max : stuck;
   }
 }
