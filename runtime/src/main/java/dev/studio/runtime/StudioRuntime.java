@@ -9,7 +9,10 @@ import dev.studio.runtime.agent.model.ModelProviders;
 import dev.studio.runtime.agent.tools.BuiltinTools;
 import dev.studio.runtime.agent.tools.Tool;
 import dev.studio.runtime.agent.tools.ToolRegistry;
+import dev.studio.runtime.agent.TurnPlan;
 import dev.studio.runtime.auth.Authenticator;
+import dev.studio.runtime.bundle.BundleModels;
+import dev.studio.runtime.bundle.Bundles;
 import dev.studio.runtime.datastore.Datastores;
 import dev.studio.runtime.dispatch.CancelSignals;
 import dev.studio.runtime.dispatch.Heartbeats;
@@ -60,6 +63,7 @@ import dev.studio.runtime.stream.JetStreamPublisher;
 import dev.studio.runtime.stream.RunEnds;
 import dev.studio.runtime.stream.StreamHub;
 import dev.studio.runtime.stream.Streams;
+import dev.studio.runtime.vault.Vault;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -116,6 +120,9 @@ public final class StudioRuntime implements AutoCloseable {
   private final StreamHub hub;
   private final HttpServer http;
   private final List<JobHandler> jobHandlers = new ArrayList<>();
+  private final ModelProvider model;
+  private final ToolRegistry tools;
+  private final Bundles bundles;
   private volatile Worker worker;
   private volatile ChangeSignals orgFsSignals;
   private volatile Map<Lane, Long> depth = new EnumMap<>(Lane.class);
@@ -145,6 +152,17 @@ public final class StudioRuntime implements AutoCloseable {
         sandboxTokens, () -> sandboxApiUrl(config));
     cancels = new CancelSignals(nats);
     jobs = new JobStream(datastores.redis());
+    model = ModelProviders.from(config.model());
+    List<Tool> toolList = new ArrayList<>(BuiltinTools.all(stores.notes(), Clock.systemUTC()));
+    toolList.addAll(SandboxTools.all(sandboxes));
+    tools = new ToolRegistry(toolList);
+    bundles = datastores.objectStore().isPresent()
+        ? new Bundles(jdbi, datastores.objectStore().get(), datastores.nats(), config.instance(), new Vault(config.encryptionKey()),
+            tools.names(), new BundleModels(config.model(), model))
+        : null;
+    if (bundles == null) {
+      log.info("bundles are off: no object store configured (S3_ENDPOINT, S3_BUCKET)");
+    }
     for (Lane lane : Lane.values()) {
       Gauge.builder("studio.queue.depth", () -> depth.getOrDefault(lane, 0L)).tag("lane", lane.name())
           .description("Runs waiting on the lane").register(metrics);
@@ -186,6 +204,9 @@ public final class StudioRuntime implements AutoCloseable {
         new StreamRoutes(authentication, stores.threads(), hub, dispatch.maxStreamClients()),
         new SandboxRoutes(authentication, sandboxes),
         new InternalRoutes(queue, heartbeats)));
+    if (bundles != null) {
+      routes.addAll(bundles.routes(authentication, jobs, heartbeats));
+    }
     datastores.objectStore().ifPresentOrElse(objects -> {
       var jdbi = datastores.postgres().jdbi();
       orgFsSignals = new ChangeSignals(datastores.nats());
@@ -207,6 +228,9 @@ public final class StudioRuntime implements AutoCloseable {
     runtime.jobHandlers.addAll(jobHandlers);
     runtime.http.start();
     runtime.migrate();
+    if (runtime.bundles != null) {
+      runtime.bundles.start();
+    }
     if (config.role().runsWork()) {
       runtime.worker = runtime.startWorker();
     }
@@ -241,23 +265,37 @@ public final class StudioRuntime implements AutoCloseable {
   private Worker startWorker() {
     var dispatch = config.dispatch();
     String id = config.podName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    ModelProvider model = ModelProviders.from(config.model());
-    List<Tool> toolList = new ArrayList<>(BuiltinTools.all(stores.notes(), Clock.systemUTC()));
-    toolList.addAll(SandboxTools.all(sandboxes));
-    var tools = new ToolRegistry(toolList);
     var loop = new AgentLoop(model, tools, stores.journal(), events, null, 4096);
-    var runner = new AgentRunner(stores.runs(), stores.journal(), loop, events, ends, id, metrics);
+    var runner = new AgentRunner(stores.runs(), stores.journal(), loop, events, ends, id, metrics,
+        bundles == null ? TurnPlan.Planner.PLATFORM : bundles.turns(loop.platform()));
+    List<JobHandler> handlers = new ArrayList<>(jobHandlers);
+    if (bundles != null) {
+      handlers.add(bundles.jobs());
+      heartbeats.reportBundles(bundles.registry()::loaded);
+      var schedules = bundles.schedules(jobs, Clock.systemUTC());
+      timers.scheduleAtFixedRate(() -> {
+        try {
+          schedules.tick();
+        } catch (RuntimeException e) {
+          log.warn("bundle schedules: {}", e.toString());
+        }
+      }, 1, 5, TimeUnit.SECONDS);
+    }
     var lanes = List.copyOf(config.listenQueues());
     var runSource = new RunSource(queue, runner, lanes, id, dispatch.lease(), metrics);
     List<WorkSource> sources = new ArrayList<>();
     sources.add(runSource);
-    sources.add(new JobSource(jobs, id, dispatch.jobReclaim(), jobHandlers, metrics));
+    sources.add(new JobSource(jobs, id, dispatch.jobReclaim(), handlers, metrics));
     cancels.listen(runSource::cancel);
     var reaper = new Reaper(queue, stores.runs(), stores.journal(), events, ends, metrics);
     var sweeper = new Sweeper(queue, stores.runs(), ends, datastores.redis(), id, Duration.ofSeconds(10), metrics);
     log.info("worker {} takes runs from {} ({} at once, model {})", id, lanes, config.maxConcurrentRuns(), model.label());
-    return new Worker(id, config.maxConcurrentRuns(), lanes, sources, runSource, reaper, sweeper, heartbeats, datastores.redis(),
+    var worker = new Worker(id, config.maxConcurrentRuns(), lanes, sources, runSource, reaper, sweeper, heartbeats, datastores.redis(),
         Worker.Timing.forLease(dispatch.lease()), metrics);
+    if (bundles != null) {
+      bundles.registry().onChange(worker::beatNow);
+    }
+    return worker;
   }
 
   private void migrate() throws InterruptedException {
@@ -346,6 +384,13 @@ public final class StudioRuntime implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     events.close();
+    if (bundles != null) {
+      try {
+        bundles.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     sandboxes.close();
     try {
       ends.close(); // records the last acknowledgements before the database goes

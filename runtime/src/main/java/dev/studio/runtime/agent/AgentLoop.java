@@ -40,12 +40,16 @@ public final class AgentLoop {
   public static final String WORKER_LOST = "worker_lost_after_start";
   static final int MODEL_RETRIES = 2;
 
-  private final ModelProvider model;
-  private final ToolRegistry tools;
+  private final Profile platform;
   private final StepJournal journal;
   private final EventPublisher events;
-  private final String system;
   private final int maxTokens;
+
+  /**
+   * Who a turn is run as: the model, the tools it may call, the system prompt (null for none) and
+   * the step limit (0: the run's own). The platform has one; a bundle brings its own.
+   */
+  public record Profile(ModelProvider model, ToolRegistry tools, String system, int maxSteps) {}
 
   /** How a run ended. */
   public sealed interface Outcome {
@@ -64,11 +68,9 @@ public final class AgentLoop {
   }
 
   public AgentLoop(ModelProvider model, ToolRegistry tools, StepJournal journal, EventPublisher events, String system, int maxTokens) {
-    this.model = model;
-    this.tools = tools;
+    this.platform = new Profile(model, tools, system, 0);
     this.journal = journal;
     this.events = events;
-    this.system = system;
     this.maxTokens = maxTokens;
   }
 
@@ -80,7 +82,7 @@ public final class AgentLoop {
    * @param stop why the worker must stop now, or null to go on
    */
   public Outcome run(Run run, List<ChatMessage> history, List<Step> steps, Supplier<String> stop) throws InterruptedException {
-    return run(run, history, steps, stop, false);
+    return run(run, history, steps, stop, false, platform);
   }
 
   /**
@@ -89,6 +91,13 @@ public final class AgentLoop {
    */
   public Outcome run(Run run, List<ChatMessage> history, List<Step> steps, Supplier<String> stop, boolean firstStepBegun)
       throws InterruptedException {
+    return run(run, history, steps, stop, firstStepBegun, platform);
+  }
+
+  /** As above, as {@code profile} (a bundle's) rather than as the platform's agent. */
+  public Outcome run(Run run, List<ChatMessage> history, List<Step> steps, Supplier<String> stop, boolean firstStepBegun,
+      Profile profile) throws InterruptedException {
+    int maxSteps = profile.maxSteps() > 0 ? Math.min(profile.maxSteps(), run.maxSteps()) : run.maxSteps();
     var conversation = new ArrayList<>(history);
     int step = 0;
     int modelCalls = 0;
@@ -119,17 +128,17 @@ public final class AgentLoop {
       }
       var pending = pendingToolCalls(conversation);
       if (!pending.isEmpty()) {
-        var outcome = callTool(run, step, pending.get(0), conversation);
+        var outcome = callTool(run, step, pending.get(0), conversation, profile.tools());
         if (outcome != null) {
           return outcome;
         }
         step++;
         continue;
       }
-      if (modelCalls >= run.maxSteps()) {
-        return new Outcome.Failed("the run reached its step limit of " + run.maxSteps() + " model calls");
+      if (modelCalls >= maxSteps) {
+        return new Outcome.Failed("the run reached its step limit of " + maxSteps + " model calls");
       }
-      var response = callModel(run, step, conversation, stop, firstStepBegun && step == 0 && modelCalls == 0);
+      var response = callModel(run, step, conversation, stop, firstStepBegun && step == 0 && modelCalls == 0, profile);
       if (response instanceof Outcome outcome) {
         return outcome;
       }
@@ -145,14 +154,15 @@ public final class AgentLoop {
 
   /** Returns a {@link ModelResponse}, or the {@link Outcome} that ends the run. */
   /** @param begun the journal already holds this step as begun (by the run's start) */
-  private Object callModel(Run run, int step, List<ChatMessage> conversation, Supplier<String> stop, boolean begun)
+  private Object callModel(Run run, int step, List<ChatMessage> conversation, Supplier<String> stop, boolean begun, Profile profile)
       throws InterruptedException {
+    var model = profile.model();
     var input = JSON.createObjectNode().put("messages", conversation.size()).put("model", model.label());
     for (int attempt = 0; ; attempt++) {
       if (!(begun && attempt == 0) && !journal.begin(run.id(), run.attempt(), step, Step.Kind.model, null, null, true, input)) {
         return new Outcome.Stopped("superseded");
       }
-      var request = new ModelRequest(system, conversation, tools.specs(), maxTokens);
+      var request = new ModelRequest(profile.system(), conversation, profile.tools().specs(), maxTokens);
       final int deltaAttempt = attempt;
       int[] delta = {0};
       try {
@@ -182,7 +192,8 @@ public final class AgentLoop {
   }
 
   /** Executes one tool call; returns null to go on, or the outcome that ends the run. */
-  private Outcome callTool(Run run, int step, ToolCall call, List<ChatMessage> conversation) throws InterruptedException {
+  private Outcome callTool(Run run, int step, ToolCall call, List<ChatMessage> conversation, ToolRegistry tools)
+      throws InterruptedException {
     Tool tool = tools.get(call.name()).orElse(null);
     boolean idempotent = tool == null || tool.idempotent();
     var input = JSON.createObjectNode().put("name", call.name()).put("callId", call.id());
@@ -276,7 +287,12 @@ public final class AgentLoop {
 
   /** The model's label, as the journal records it. */
   public String modelLabel() {
-    return model.label();
+    return platform.model().label();
+  }
+
+  /** The platform's own profile, which a bundle's starts from. */
+  public Profile platform() {
+    return platform;
   }
 
   /** Thrown out of the model's delta callback to stop streaming at once. */

@@ -7,6 +7,7 @@ import dev.studio.runtime.dispatch.RunExecutor;
 import dev.studio.runtime.store.Message;
 import dev.studio.runtime.store.Run;
 import dev.studio.runtime.store.RunStore;
+import dev.studio.runtime.store.Step;
 import dev.studio.runtime.store.StepJournal;
 import dev.studio.runtime.stream.EventPublisher;
 import dev.studio.runtime.stream.RunEnds;
@@ -34,9 +35,19 @@ public final class AgentRunner implements RunExecutor {
   private final RunEnds ends;
   private final String worker;
   private final MeterRegistry metrics;
+  private final TurnPlan.Planner planner;
+  private final HandlerTurns handlerTurns;
 
   public AgentRunner(RunStore runs, StepJournal journal, AgentLoop loop, EventPublisher events, RunEnds ends, String worker,
       MeterRegistry metrics) {
+    this(runs, journal, loop, events, ends, worker, metrics, TurnPlan.Planner.PLATFORM);
+  }
+
+  /** @param planner chooses who takes each run's turn (a bundle, or the platform's own agent) */
+  public AgentRunner(RunStore runs, StepJournal journal, AgentLoop loop, EventPublisher events, RunEnds ends, String worker,
+      MeterRegistry metrics, TurnPlan.Planner planner) {
+    this.planner = planner;
+    this.handlerTurns = new HandlerTurns(journal, events);
     this.runs = runs;
     this.journal = journal;
     this.loop = loop;
@@ -55,23 +66,40 @@ public final class AgentRunner implements RunExecutor {
     control.markStarted();
     Run run = started.get().run();
     boolean resumed = started.get().resumed();
-    var startedEvent = JSON.createObjectNode().put("runId", run.id().toString()).put("attempt", run.attempt())
-        .put("resumed", resumed).put("worker", worker);
-    events.publish(run.threadId(), EventTypes.RUN_STARTED, startedEvent, AgentLoop.id(run, "started"));
-
-    AgentLoop.Outcome outcome;
+    TurnPlan plan;
     try {
-      outcome = loop.run(run, history(run, started.get().conversation()), resumed ? journal.steps(run.id()) : List.of(),
-          control::stopReason, started.get().firstStepBegun());
+      plan = planner.plan(run);
+    } catch (TurnPlan.Unavailable e) {
+      return end(run, Run.State.failed, e.getMessage(), null);
+    }
+    try (plan) {
+      var startedEvent = JSON.createObjectNode().put("runId", run.id().toString()).put("attempt", run.attempt())
+          .put("resumed", resumed).put("worker", worker).put("bundle", plan.servedBy());
+      events.publish(run.threadId(), EventTypes.RUN_STARTED, startedEvent, AgentLoop.id(run, "started"));
+      return finish(run, take(plan, run, started.get(), control), plan.servedBy());
+    }
+  }
+
+  private AgentLoop.Outcome take(TurnPlan plan, Run run, RunStore.Started started, Control control) throws InterruptedException {
+    var history = history(run, started.conversation());
+    var steps = started.resumed() ? journal.steps(run.id()) : List.<Step>of();
+    try {
+      return switch (plan) {
+        case TurnPlan.Loop loopPlan -> loop.run(run, history, steps, control::stopReason, started.firstStepBegun(),
+            loopPlan.profile() == null ? loop.platform() : loopPlan.profile());
+        case TurnPlan.Handler handler -> handlerTurns.take(run, history, handler, control::stopReason, started.firstStepBegun());
+      };
     } catch (InterruptedException e) {
       throw e;
     } catch (RuntimeException e) {
       log.error("run {} failed unexpectedly", run.id(), e);
-      outcome = new AgentLoop.Outcome.Failed("internal error: " + e.getClass().getSimpleName());
+      return new AgentLoop.Outcome.Failed("internal error: " + e.getClass().getSimpleName());
     }
+  }
 
+  private Disposition finish(Run run, AgentLoop.Outcome outcome, String servedBy) {
     return switch (outcome) {
-      case AgentLoop.Outcome.Completed completed -> complete(run, completed);
+      case AgentLoop.Outcome.Completed completed -> complete(run, completed, servedBy);
       case AgentLoop.Outcome.Failed failed -> end(run, Run.State.failed, failed.error(), null);
       case AgentLoop.Outcome.Interrupted interrupted -> end(run, Run.State.interrupted, null, interrupted.reason());
       // Cancelled (the api ended it and said so), or someone else owns it now.
@@ -79,12 +107,12 @@ public final class AgentRunner implements RunExecutor {
     };
   }
 
-  private Disposition complete(Run run, AgentLoop.Outcome.Completed completed) {
+  private Disposition complete(Run run, AgentLoop.Outcome.Completed completed, String servedBy) {
     if (!runs.complete(run.id(), run.attempt(), completed.step(), completed.stepOutput(), completed.answer())) {
       return afterStop(run);
     }
     var message = JSON.createObjectNode().put("runId", run.id().toString()).put("step", completed.step())
-        .put("text", completed.answer());
+        .put("text", completed.answer()).put("bundle", servedBy);
     events.publish(run.threadId(), EventTypes.MESSAGE_COMPLETED, message, AgentLoop.id(run, "completed"));
     ends.publish(run.id(), run.threadId(), Run.State.completed, null, null);
     finished(Run.State.completed);

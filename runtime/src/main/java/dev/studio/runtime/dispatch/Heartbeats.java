@@ -6,9 +6,12 @@ import dev.studio.runtime.datastore.Redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Workers announce themselves every few seconds (capacity, lanes, runs in flight); the api sums
@@ -22,19 +25,27 @@ public final class Heartbeats {
 
   private final Redis redis;
   private final RedisKeys keys;
+  private volatile Supplier<Map<String, String>> bundles = Map::of;
 
-  /** One live worker. */
-  public record Worker(String id, int capacity, Set<Lane> lanes, int running, long at) {}
+  /** One live worker; {@code bundles}: bundle name to the artifact it serves. */
+  public record Worker(String id, int capacity, Set<Lane> lanes, int running, long at, Map<String, String> bundles) {}
 
   public Heartbeats(Redis redis) {
     this.redis = redis;
     this.keys = new RedisKeys(redis);
   }
 
+  /** What each beat says this process serves (the bundle registry's revisions). */
+  public void reportBundles(Supplier<Map<String, String>> loaded) {
+    this.bundles = loaded;
+  }
+
   public void beat(String worker, int capacity, Collection<Lane> lanes, IntSupplier running) {
     var node = JSON.createObjectNode().put("capacity", capacity).put("running", running.getAsInt()).put("at", System.currentTimeMillis());
     var laneArray = node.putArray("lanes");
     lanes.forEach(l -> laneArray.add(l.name()));
+    var served = node.putObject("bundles");
+    bundles.get().forEach(served::put);
     redis.connection().sync().hset(keys.workers(), worker, node.toString());
   }
 
@@ -57,7 +68,9 @@ public final class Heartbeats {
         }
         var lanes = java.util.EnumSet.noneOf(Lane.class);
         node.path("lanes").forEach(l -> Lane.named(l.asText()).ifPresent(lanes::add));
-        workers.add(new Worker(id, node.path("capacity").asInt(), lanes, node.path("running").asInt(), at));
+        Map<String, String> served = new HashMap<>();
+        node.path("bundles").fields().forEachRemaining(b -> served.put(b.getKey(), b.getValue().asText()));
+        workers.add(new Worker(id, node.path("capacity").asInt(), lanes, node.path("running").asInt(), at, Map.copyOf(served)));
       } catch (Exception e) {
         stale.add(id);
       }

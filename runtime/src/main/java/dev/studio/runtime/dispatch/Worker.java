@@ -82,6 +82,11 @@ public final class Worker implements AutoCloseable {
     loop = Thread.ofPlatform().name("worker-loop").start(this::loop);
   }
 
+  /** Sends a heartbeat now, not at the next beat (what it serves changed). */
+  public void beatNow() {
+    timers.execute(guard("heartbeat", () -> heartbeats.beat(id, capacity, lanes, this::busy)));
+  }
+
   private void loop() {
     List<String> wakeKeys = new ArrayList<>();
     sources.forEach(s -> wakeKeys.addAll(s.wakeKeys()));

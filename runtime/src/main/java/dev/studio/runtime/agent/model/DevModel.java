@@ -14,15 +14,27 @@ import java.util.stream.Collectors;
  *   <li>{@code /tool <name> <json-args>} makes it call that tool once, then report the result;
  *   <li>{@code /slow <millis> <rest>} pauses before each word it streams during the run, and
  *       treats {@code <rest>} as the message: {@code /slow 200 /tool echo {...}} calls the tool,
- *       then reports slowly (a long model step after a finished tool step).
+ *       then reports slowly (a long model step after a finished tool step);
+ *   <li>{@code /system} answers with the system prompt it was given (what a bundle's agent sees).
  * </ul>
  */
 public final class DevModel implements ModelProvider {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private final String label;
+
+  public DevModel() {
+    this("echo");
+  }
+
+  /** A dev model under another name (a bundle naming its model), for the journal's record. */
+  public DevModel(String name) {
+    this.label = "dev/" + name;
+  }
+
   @Override
   public String label() {
-    return "dev/echo";
+    return label;
   }
 
   @Override
@@ -39,6 +51,9 @@ public final class DevModel implements ModelProvider {
       return say(sink, result.error()
           ? "Tool " + result.toolName() + " failed: " + result.content()
           : "Tool " + result.toolName() + " returned: " + result.content(), pause);
+    }
+    if (text.equals("/system")) {
+      return say(sink, "System: " + (request.system() == null ? "(none)" : request.system()), pause);
     }
     if (text.startsWith("/tool ") || text.equals("/tool")) {
       return toolCall(request, text.substring("/tool".length()).strip(), sink);

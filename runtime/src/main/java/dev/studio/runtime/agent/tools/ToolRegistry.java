@@ -23,6 +23,15 @@ public final class ToolRegistry {
     return Optional.ofNullable(tools.get(name));
   }
 
+  /** The tools of these names (a bundle's choice); names not here are ignored. */
+  public ToolRegistry only(Collection<String> names) {
+    return new ToolRegistry(tools.values().stream().filter(t -> names.contains(t.name())).toList());
+  }
+
+  public java.util.Set<String> names() {
+    return java.util.Set.copyOf(tools.keySet());
+  }
+
   public List<ToolSpec> specs() {
     return tools.values().stream().map(Tool::spec).toList();
   }
