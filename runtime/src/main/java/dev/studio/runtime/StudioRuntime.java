@@ -344,6 +344,11 @@ public final class StudioRuntime implements AutoCloseable {
     return jobs;
   }
 
+  /** The bundle feature, when an object store is configured. */
+  public Optional<Bundles> bundles() {
+    return Optional.ofNullable(bundles);
+  }
+
   public RunQueue queue() {
     return queue;
   }

@@ -30,9 +30,9 @@ public final class BundleJobLog {
 
   public void record(Entry entry) {
     jdbi.useHandle(h -> h.createUpdate("insert into bundle_jobs (id, bundle, work_kind, org_id, schedule, revision, state, result, error) "
-            + "values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?) on conflict (id) do update set revision = excluded.revision, "
+            + "values (?, ?, ?, cast(? as uuid), ?, ?, ?, cast(? as jsonb), ?) on conflict (id) do update set revision = excluded.revision, "
             + "state = excluded.state, result = excluded.result, error = excluded.error, finished_at = now()")
-        .bind(0, entry.id()).bind(1, entry.bundle()).bind(2, entry.workKind()).bind(3, entry.org()).bind(4, entry.schedule())
+        .bind(0, entry.id()).bind(1, entry.bundle()).bind(2, entry.workKind()).bind(3, entry.org() == null ? null : entry.org().toString()).bind(4, entry.schedule())
         .bind(5, entry.revision()).bind(6, entry.state().name()).bind(7, entry.result() == null ? null : entry.result().toString())
         .bind(8, entry.error()).execute());
   }

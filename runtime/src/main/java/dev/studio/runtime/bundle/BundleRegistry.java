@@ -191,6 +191,7 @@ public final class BundleRegistry implements AutoCloseable {
 
   @Override
   public void close() {
+    onChange = () -> {};
     synchronized (loading) {
       List.copyOf(active.keySet()).forEach(this::retract);
     }

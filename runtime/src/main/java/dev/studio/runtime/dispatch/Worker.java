@@ -84,7 +84,11 @@ public final class Worker implements AutoCloseable {
 
   /** Sends a heartbeat now, not at the next beat (what it serves changed). */
   public void beatNow() {
-    timers.execute(guard("heartbeat", () -> heartbeats.beat(id, capacity, lanes, this::busy)));
+    try {
+      timers.execute(guard("heartbeat", () -> heartbeats.beat(id, capacity, lanes, this::busy)));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Stopped: there is no more heartbeat to send.
+    }
   }
 
   private void loop() {

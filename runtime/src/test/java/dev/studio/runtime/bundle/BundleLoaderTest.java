@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Loading packages of both kinds, and refusing broken ones with a reason a person can act on. */
 class BundleLoaderTest {
-  static final Set<String> TOOLS = Set.of("time", "note", "read", "grep");
+  static final Set<String> TOOLS = Set.of("current_time", "remember", "recall", "read", "grep");
   final BundleLoader loader = new BundleLoader(TOOLS);
 
   LoadedBundle load(BundleRecord.Kind kind, byte[] zip) throws Exception {
@@ -116,7 +116,7 @@ class BundleLoaderTest {
     var bundle = load(BundleRecord.Kind.Declarative, TestBundles.supportAgent());
     assertThat(bundle.operations()).containsExactlyInAnyOrder("summarize", "reply");
     var spec = bundle.definition().orElseThrow();
-    assertThat(spec.tools()).contains(Set.of("time", "note"));
+    assertThat(spec.tools()).contains(Set.of("current_time", "remember", "recall"));
     assertThat(spec.maxSteps()).contains(6);
     assertThat(spec.jobs()).containsKey("report");
   }

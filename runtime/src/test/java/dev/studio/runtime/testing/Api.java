@@ -122,7 +122,7 @@ public final class Api {
     }
   }
 
-  static String json(Object body) {
+  public static String json(Object body) {
     try {
       return JSON.writeValueAsString(body);
     } catch (Exception e) {
