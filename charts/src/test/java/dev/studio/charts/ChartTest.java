@@ -51,6 +51,7 @@ class ChartTest {
     assertThat(env.get("LEADER_ELECTION_ENABLED").getValue()).isEqualTo("true");
     assertThat(env.get("STUDIO_VERSION").getValue()).isEqualTo("0.1.0-SNAPSHOT");
     assertThat(env.get("POD_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+    assertThat(env.get("XDG_CONFIG_HOME").getValue()).as("JGit's config, on the writable /tmp").startsWith("/tmp/");
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();

@@ -252,7 +252,10 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
 
   private UpdateControl<Bundle> serving(Bundle bundle, StudioDeployment studio, Resolution resolution, Instant now) {
     var previous = bundle.getStatus();
-    Integer loadedBy = previous != null && resolution.artifact().equals(previous.artifact()) ? previous.loadedBy() : null;
+    // Until the api says otherwise, a new artifact is loaded by no one. (Never null where a count was:
+    // a status patch merges, and would leave the old count in place.)
+    Integer loadedBy = previous != null && resolution.artifact().equals(previous.artifact()) && previous.loadedBy() != null
+        ? previous.loadedBy() : Integer.valueOf(0);
     Integer workers = null;
     try {
       var loaded = api.loaded(studio, name(bundle));
@@ -272,7 +275,7 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
           + ") stored as " + resolution.artifact() + " and announced.");
     }
     Duration next = pollInterval(bundle.getSpec());
-    if (workers == null || loadedBy == null || loadedBy.intValue() != workers.intValue()) {
+    if (workers == null || loadedBy.intValue() != workers.intValue()) {
       next = next.compareTo(LOADED_BY_REFRESH) < 0 ? next : LOADED_BY_REFRESH;
     }
     return writeIfChanged(bundle, status).rescheduleAfter(next);
