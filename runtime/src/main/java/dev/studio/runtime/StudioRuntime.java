@@ -199,7 +199,8 @@ public final class StudioRuntime implements AutoCloseable {
           authenticator.forget(id);
           nats.publish(TOKEN_REVOKED, id.toString().getBytes(StandardCharsets.UTF_8));
         }),
-        new ThreadRoutes(authentication, stores.threads(), stores.runs(), submitter, rateLimiter, backpressure, dispatch.maxSteps()),
+        new ThreadRoutes(authentication, stores.threads(), stores.runs(), submitter, rateLimiter, backpressure, dispatch.maxSteps(),
+            bundle -> bundles != null && bundles.registry().settings(bundle).isPresent()),
         new RunRoutes(authentication, stores.runs(), stores.journal(), submitter, ends, cancels),
         new StreamRoutes(authentication, stores.threads(), hub, dispatch.maxStreamClients()),
         new SandboxRoutes(authentication, sandboxes),

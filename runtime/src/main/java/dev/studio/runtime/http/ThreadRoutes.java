@@ -12,6 +12,7 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -29,13 +30,17 @@ public final class ThreadRoutes implements RouteGroup {
   private final RateLimiter rateLimiter;
   private final Backpressure backpressure;
   private final int maxSteps;
+  /** Whether a bundle a message names is deployed. */
+  private final Predicate<String> bundles;
 
   record CreateThread(String title) {}
 
   record PostMessage(String text, String bundle) {}
 
   public ThreadRoutes(Authentication authentication, ThreadStore threads, RunStore runs, RunSubmitter submitter,
-      RateLimiter rateLimiter, Backpressure backpressure, int maxSteps) {
+      RateLimiter rateLimiter, Backpressure backpressure, int maxSteps,
+      Predicate<String> bundles) {
+    this.bundles = bundles;
     this.authentication = authentication;
     this.threads = threads;
     this.runs = runs;
@@ -78,6 +83,9 @@ public final class ThreadRoutes implements RouteGroup {
     String text = Bodies.required("text", body.text(), MAX_MESSAGE_CHARS);
     if (body.bundle() != null && !BUNDLE.matcher(body.bundle()).matches()) {
       throw ApiException.badRequest("bundle", "bundle must be the name of a Bundle (lowercase letters, digits and '-')");
+    }
+    if (body.bundle() != null && !bundles.test(body.bundle())) {
+      throw ApiException.notFound("bundle", body.bundle());
     }
     var principal = scope.principal();
     if (!principal.admin()) {
