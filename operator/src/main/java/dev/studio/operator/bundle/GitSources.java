@@ -55,6 +55,7 @@ public final class GitSources {
 
   /** The commit {@code ref} names now, fetched into the cache. */
   public String resolve(String url, String ref) throws SourceUnavailable {
+    refuseCacheUrls(url);
     return locked(url, () -> {
       try (Repository repo = cache(url)) {
         if (isFixed(ref)) {
@@ -137,6 +138,27 @@ public final class GitSources {
         throw new SourceUnavailable("commit " + commit + " is not in the cache of " + redact(url) + " (resolve it first)", e);
       }
     });
+  }
+
+  /**
+   * A {@code file:} URL into the cache itself would let one Bundle package another's repository
+   * (perhaps a private one, of another namespace), so it is refused; other local paths are allowed
+   * for development and tests, where they are the only git server there is.
+   */
+  private void refuseCacheUrls(String url) throws SourceUnavailable {
+    if (!url.startsWith("file:")) {
+      return;
+    }
+    try {
+      Path target = Path.of(java.net.URI.create(url)).normalize();
+      Path real = Files.exists(target) ? target.toRealPath() : target;
+      Path root = Files.exists(cacheRoot) ? cacheRoot.toRealPath() : cacheRoot.toAbsolutePath().normalize();
+      if (real.startsWith(root)) {
+        throw new SourceUnavailable("git url " + url + " points into the operator's own cache");
+      }
+    } catch (IllegalArgumentException | IOException e) {
+      throw new SourceUnavailable("git url " + redact(url) + " is not a usable file URL: " + e.getMessage());
+    }
   }
 
   /** The URL without user info, for messages: a token in a clone URL must not reach status or events. */
