@@ -31,9 +31,13 @@ public final class BundleApi {
   /** One bundle as the api reports it. */
   public record Loaded(String artifact, int loadedBy, int workers) {}
 
-  /** {@code PUT /api/internal/bundles/{bundle}/artifacts/{artifact}}. */
-  public void upload(StudioDeployment studio, String bundle, String artifact, byte[] zip) throws ApiFailure {
-    call(studio, "PUT", BASE + "/" + encode(bundle) + "/artifacts/" + encode(artifact), "application/zip", zip, TRANSFER_TIMEOUT);
+  /**
+   * {@code PUT /api/internal/bundles/{bundle}/artifacts/{artifact}?revision=...}: the full revision
+   * goes along, as the artifact's name holds only its first 12 digits.
+   */
+  public void upload(StudioDeployment studio, String bundle, String artifact, String revision, byte[] zip) throws ApiFailure {
+    call(studio, "PUT", BASE + "/" + encode(bundle) + "/artifacts/" + encode(artifact) + "?revision=" + encode(revision),
+        "application/zip", zip, TRANSFER_TIMEOUT);
   }
 
   /** {@code POST /api/internal/bundles/{bundle}/imports}: the api copies the object and validates it. */
@@ -96,7 +100,8 @@ public final class BundleApi {
     }
     throw switch (response.status()) {
       // 422: the bundle does not load; 400: the settings are refused (a schedule the api cannot parse).
-      case 400, 422 -> new ApiFailure(ApiFailure.Kind.INVALID,
+      // 413: larger than the api accepts; no retry makes it smaller.
+      case 400, 413, 422 -> new ApiFailure(ApiFailure.Kind.INVALID,
           errorMessage(response.body()).orElse("the api refused the bundle (" + response.status() + ")"));
       case 404 -> new ApiFailure(ApiFailure.Kind.ARTIFACT_MISSING, where + " answered 404 to " + method + " " + path);
       default -> new ApiFailure(ApiFailure.Kind.UNAVAILABLE, where + " answered " + response.status() + " to " + method + " " + path

@@ -163,7 +163,7 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
       resolution = resolved.resolution();
       String previousArtifact = bundle.getStatus() == null ? null : bundle.getStatus().artifact();
       if (resolved.zip() != null && !resolution.artifact().equals(previousArtifact)) {
-        api.upload(studio.get(), name(bundle), resolution.artifact(), resolved.zip().get());
+        api.upload(studio.get(), name(bundle), resolution.artifact(), resolution.revision(), resolved.zip().get());
       }
       var revision = new BundleSettings.Revision(resolution.revision(), resolution.ref(), resolution.artifact());
       byte[] settings = BundleSettings.json(spec, revision, secrets, generation(bundle));
@@ -176,7 +176,7 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
             throw e;
           }
           // The api lost the artifact (or never had it, though the status says so): upload and try once more.
-          api.upload(studio.get(), name(bundle), resolution.artifact(), resolved.zip().get());
+          api.upload(studio.get(), name(bundle), resolution.artifact(), resolution.revision(), resolved.zip().get());
           api.putSettings(studio.get(), name(bundle), settings);
         }
         memo.settingsDigest = digest;

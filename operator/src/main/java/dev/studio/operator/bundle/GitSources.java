@@ -31,8 +31,8 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 public final class GitSources {
   /** Network I/O timeout of a fetch or ls-remote, and the longest wait for another fetch of the same URL. */
   public static final int TIMEOUT_SECONDS = 120;
-  /** A bundle bigger than this is refused before it is held in memory and uploaded. */
-  static final long MAX_BYTES = 256L * 1024 * 1024;
+  /** A bundle bigger than this is refused before it is held in memory and uploaded (the api takes 64 MiB at most). */
+  static final long MAX_BYTES = 64L * 1024 * 1024;
   private static final Pattern COMMIT = Pattern.compile("^[0-9a-fA-F]{40}$");
   private static final Pattern USER_INFO = Pattern.compile("://[^/@]+@");
 

@@ -78,6 +78,7 @@ class BundleOperatorTest {
 
     var upload = api.uploads("hello").get(0);
     assertThat(upload.path()).isEqualTo("/api/internal/bundles/hello/artifacts/" + artifact);
+    assertThat(upload.query()).as("the full revision goes along").isEqualTo("revision=" + first);
     assertThat(upload.authorization()).isEqualTo("Bearer " + adminToken());
     assertThat(PackagerTest.entries(upload.body())).containsExactly("bundle.yaml", "prompts/system.md");
     assertThat(PackagerTest.read(upload.body(), "bundle.yaml")).isEqualTo(HELLO_YAML);

@@ -28,7 +28,7 @@ final class StandInApi implements AutoCloseable {
   private static final Pattern BUNDLE = Pattern.compile("^/api/internal/bundles/([^/]+)$");
 
   /** One request as it arrived. */
-  record Request(String method, String path, String authorization, byte[] body) {
+  record Request(String method, String path, String query, String authorization, byte[] body) {
     JsonNode json() {
       try {
         return JSON.readTree(body);
@@ -76,7 +76,7 @@ final class StandInApi implements AutoCloseable {
     String path = exchange.getRequestURI().getPath();
     byte[] body = exchange.getRequestBody().readAllBytes();
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-    requests.add(new Request(method, path, authorization, body));
+    requests.add(new Request(method, path, exchange.getRequestURI().getQuery(), authorization, body));
     if (authorization == null || !authorization.equals("Bearer " + adminToken.get())) {
       send(exchange, 401, "{\"error\": {\"code\": \"unauthorized\", \"message\": \"bad token\"}}");
       return;
