@@ -32,7 +32,8 @@ public record OperatorConfig(
     Autoscaling autoscaling) {
 
   /**
-   * Queue-depth autoscaling of WorkerPools.
+   * Queue-depth autoscaling of WorkerPools, and where the operator calls a platform's api (queue
+   * depths, and Bundles: see {@link dev.studio.operator.platform.PlatformApi}).
    *
    * @param apiUrl where a platform's api answers, {@code {name}} and {@code {namespace}} filled in
    *     ({@code STUDIO_API_URL}, default {@code http://{name}-api.{namespace}.svc:8080})

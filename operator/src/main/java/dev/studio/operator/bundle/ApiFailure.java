@@ -6,7 +6,7 @@ package dev.studio.operator.bundle;
  */
 public final class ApiFailure extends Exception {
   public enum Kind {
-    /** 422 or 400: the api refused the bundle or its settings. */
+    /** 422, 400 or 413: the api refused the bundle or its settings; only a change of them helps. */
     INVALID,
     /** 404 on settings: the api does not have the artifact they name. */
     ARTIFACT_MISSING,

@@ -235,6 +235,19 @@ class BundleOperatorTest {
   }
 
   @Test
+  void anUnreachableApiIsApiUnavailable() {
+    api.close();
+    cluster.client.resource(configMap("hello-files", HELLO_YAML)).create();
+    cluster.client.resource(configMapBundle("hello", "hello-files")).create();
+    var blocked = awaitStatus("hello", b -> b.getStatus().condition(Condition.READY).isPresent());
+    var ready = blocked.getStatus().condition(Condition.READY).orElseThrow();
+    assertThat(ready.status()).isEqualTo(Condition.FALSE);
+    assertThat(ready.reason()).isEqualTo(BundleReconciler.REASON_API_UNAVAILABLE);
+    assertThat(ready.message()).contains("the api of acme");
+    assertThat(blocked.getStatus().resolvedRevision()).isNull();
+  }
+
+  @Test
   void anObjectStoreUriIsImportedByTheApi() {
     var bundle = Fixtures.valid("""
         apiVersion: studio.dev/v1alpha1
