@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -144,14 +145,14 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
 
     var studio = context.getSecondaryResource(StudioDeployment.class, STUDIOS);
     if (studio.isEmpty()) {
-      return failed(bundle, REASON_STUDIO_NOT_FOUND, "StudioDeployment " + spec.studioRef().name()
+      return failed(bundle, context, REASON_STUDIO_NOT_FOUND, "StudioDeployment " + spec.studioRef().name()
           + " (spec.studioRef) does not exist in namespace " + namespace + ".", null, now);
     }
     Map<String, String> secrets = Map.of();
     if (spec.secretsRef() != null) {
       var secret = context.getSecondaryResource(Secret.class, SECRETS);
       if (secret.isEmpty()) {
-        return failed(bundle, REASON_SECRET_NOT_FOUND, "Secret " + spec.secretsRef().name()
+        return failed(bundle, context, REASON_SECRET_NOT_FOUND, "Secret " + spec.secretsRef().name()
             + " (spec.secretsRef) does not exist in namespace " + namespace + ".", null, now);
       }
       secrets = values(secret.get());
@@ -182,15 +183,15 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
         memo.settingsDigest = digest;
       }
     } catch (SourceUnavailable e) {
-      return failed(bundle, REASON_SOURCE_UNAVAILABLE, e.getMessage(), null, now);
+      return failed(bundle, context, REASON_SOURCE_UNAVAILABLE, e.getMessage(), null, now);
     } catch (ApiFailure e) {
       if (e.kind() == ApiFailure.Kind.ARTIFACT_MISSING && resolution != null && spec.source().uri() != null) {
         memo.resolution = null; // the api lost an imported artifact: import again next time
       }
       String reason = e.kind() == ApiFailure.Kind.INVALID ? REASON_INVALID_BUNDLE : REASON_API_UNAVAILABLE;
-      return failed(bundle, reason, e.getMessage(), resolution, now);
+      return failed(bundle, context, reason, e.getMessage(), resolution, now);
     }
-    return serving(bundle, studio.get(), resolution, now);
+    return serving(bundle, context, studio.get(), resolution, memo, now);
   }
 
   /** A resolution and, for sources the operator packages, how to get the zip (read only when needed). */
@@ -250,7 +251,7 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
     return new Resolved(resolution, null);
   }
 
-  private UpdateControl<Bundle> serving(Bundle bundle, StudioDeployment studio, Resolution resolution, Instant now) {
+  private UpdateControl<Bundle> serving(Bundle bundle, Context<Bundle> context, StudioDeployment studio, Resolution resolution, Memo memo, Instant now) {
     var previous = bundle.getStatus();
     // Until the api says otherwise, a new artifact is loaded by no one. (Never null where a count was:
     // a status patch merges, and would leave the old count in place.)
@@ -259,8 +260,14 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
     Integer workers = null;
     try {
       var loaded = api.loaded(studio, name(bundle));
-      loadedBy = loaded.filter(l -> resolution.artifact().equals(l.artifact())).map(BundleApi.Loaded::loadedBy).orElse(0);
+      var current = loaded.filter(l -> resolution.artifact().equals(l.artifact()));
+      loadedBy = current.map(BundleApi.Loaded::loadedBy).orElse(0);
       workers = loaded.map(BundleApi.Loaded::workers).orElse(null);
+      if (current.isEmpty()) {
+        // The api does not have what it was given (its database was reset, the platform made
+        // anew): the settings are sent again next time, and the artifact with them if need be.
+        memo.settingsDigest = null;
+      }
     } catch (ApiFailure e) {
       // The revision is stored and announced; only the count is unknown for now.
       log.debug("loadedBy of {}/{}: {}", bundle.getMetadata().getNamespace(), name(bundle), e.getMessage());
@@ -278,14 +285,14 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
     if (workers == null || loadedBy.intValue() != workers.intValue()) {
       next = next.compareTo(LOADED_BY_REFRESH) < 0 ? next : LOADED_BY_REFRESH;
     }
-    return writeIfChanged(bundle, status).rescheduleAfter(next);
+    return writeIfChanged(bundle, context, status).rescheduleAfter(next);
   }
 
   /**
    * Not Ready, for {@code reason}: the last good revision stays in the status (the workers keep
    * serving it), one Event per new reason or message, and a look again after the backoff.
    */
-  private UpdateControl<Bundle> failed(Bundle bundle, String reason, String message, Resolution resolution, Instant now) {
+  private UpdateControl<Bundle> failed(Bundle bundle, Context<Bundle> context, String reason, String message, Resolution resolution, Instant now) {
     var previous = bundle.getStatus();
     Optional<Condition> previousReady = previous == null ? Optional.empty() : previous.condition(Condition.READY);
     boolean same = previousReady.map(c -> !c.isTrue() && reason.equals(c.reason()) && message.equals(c.message())).orElse(false);
@@ -303,7 +310,7 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
         previous == null ? null : previous.artifact(),
         previous == null ? null : previous.loadedBy(),
         resolution != null ? time(resolution.at()) : previous == null ? null : previous.lastResolveTime());
-    return writeIfChanged(bundle, status).rescheduleAfter(Backoff.after(stuckSince, now, BACKOFF_MIN, BACKOFF_MAX));
+    return writeIfChanged(bundle, context, status).rescheduleAfter(Backoff.after(stuckSince, now, BACKOFF_MIN, BACKOFF_MAX));
   }
 
   /**
@@ -336,12 +343,19 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
     }
   }
 
-  private static UpdateControl<Bundle> writeIfChanged(Bundle bundle, BundleStatus status) {
-    if (Objects.equals(bundle.getStatus(), status)) {
-      return UpdateControl.noUpdate();
+  /**
+   * Writes the status if it changed, with optimistic locking (a conflict re-reads and writes again),
+   * and puts the result in the informer cache at once: the next reconcile (a ConfigMap event may
+   * come a moment later) must see the artifact just uploaded, or it would upload it again.
+   */
+  private static UpdateControl<Bundle> writeIfChanged(Bundle bundle, Context<Bundle> context, BundleStatus status) {
+    if (!Objects.equals(bundle.getStatus(), status)) {
+      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(bundle, context, b -> {
+        b.setStatus(status);
+        return b;
+      });
     }
-    bundle.setStatus(status);
-    return UpdateControl.patchStatus(bundle);
+    return UpdateControl.noUpdate();
   }
 
   /** The Secret's values as text; only ever sent to the api, in the settings body. */

@@ -110,6 +110,12 @@ class BundleOperatorTest {
     Thread.sleep(2500);
     assertThat(api.uploads("hello")).hasSize(2);
     assertThat(api.settingsPuts("hello")).hasSize(settingsPuts);
+
+    // The api forgets everything (a platform made anew): the revision is given to it again.
+    api.settings.clear();
+    api.artifacts.clear();
+    await().atMost(WAIT).until(() -> api.settings.containsKey("hello") && api.artifacts.containsKey(moved.getStatus().artifact()));
+    assertThat(api.uploads("hello")).hasSize(3);
   }
 
   @Test
