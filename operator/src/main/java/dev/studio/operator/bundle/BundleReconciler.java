@@ -145,6 +145,7 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
 
     var studio = context.getSecondaryResource(StudioDeployment.class, STUDIOS);
     if (studio.isEmpty()) {
+      memo.settingsDigest = null; // a StudioDeployment made again is a new platform: tell it everything
       return failed(bundle, context, REASON_STUDIO_NOT_FOUND, "StudioDeployment " + spec.studioRef().name()
           + " (spec.studioRef) does not exist in namespace " + namespace + ".", null, now);
     }
@@ -258,6 +259,7 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
     Integer loadedBy = previous != null && resolution.artifact().equals(previous.artifact()) && previous.loadedBy() != null
         ? previous.loadedBy() : Integer.valueOf(0);
     Integer workers = null;
+    boolean listed = true;
     try {
       var loaded = api.loaded(studio, name(bundle));
       var current = loaded.filter(l -> resolution.artifact().equals(l.artifact()));
@@ -267,6 +269,7 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
         // The api does not have what it was given (its database was reset, the platform made
         // anew): the settings are sent again next time, and the artifact with them if need be.
         memo.settingsDigest = null;
+        listed = false;
       }
     } catch (ApiFailure e) {
       // The revision is stored and announced; only the count is unknown for now.
@@ -282,7 +285,7 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
           + ") stored as " + resolution.artifact() + " and announced.");
     }
     Duration next = pollInterval(bundle.getSpec());
-    if (workers == null || loadedBy.intValue() != workers.intValue()) {
+    if (!listed || workers == null || loadedBy.intValue() != workers.intValue()) {
       next = next.compareTo(LOADED_BY_REFRESH) < 0 ? next : LOADED_BY_REFRESH;
     }
     return writeIfChanged(bundle, context, status).rescheduleAfter(next);

@@ -44,7 +44,7 @@ class BundleOperatorTest {
   @BeforeEach
   void start() throws Exception {
     cluster = MockCluster.start();
-    api = new StandInApi(this::adminToken);
+    api = new StandInApi(token -> token.equals(adminToken("acme")) || token.equals(adminToken("beta")));
     repo = new LocalGitRepo(tmp);
     var base = MockCluster.operatorConfig();
     cluster.startOperator(new OperatorConfig(base.watchNamespaces(), false, base.leaseName(), null, "bundle-test", 0,
@@ -241,6 +241,26 @@ class BundleOperatorTest {
   }
 
   @Test
+  void aBundleWaitsForItsStudioAndGoesOnAsSoonAsItsApiCanBeCalled() {
+    cluster.client.resource(configMap("hello-files", HELLO_YAML)).create();
+    var bundle = configMapBundle("hello", "hello-files");
+    var s = bundle.getSpec();
+    bundle.setSpec(new BundleSpec(new dev.studio.crd.v1alpha1.StudioRef("beta"), s.source(), s.kind(), s.props(), s.secretsRef(),
+        s.enabled(), s.schedules(), s.defaultBundle(), s.pollInterval()));
+    cluster.client.resource(bundle).create();
+    awaitStatus("hello", b -> b.getStatus().condition(Condition.READY)
+        .filter(c -> BundleReconciler.REASON_STUDIO_NOT_FOUND.equals(c.reason())).isPresent());
+
+    // The studio comes, then its admin token: each is an event, so no failure backoff (60 s) is waited out.
+    cluster.client.resource(Fixtures.studio("beta")).create();
+    var ready = await().atMost(Duration.ofSeconds(20)).until(
+        () -> cluster.client.resources(Bundle.class).inNamespace(NAMESPACE).withName("hello").get(),
+        b -> b.getStatus() != null && isReady(b));
+    assertThat(api.settingsPuts("hello").get(0).authorization()).isEqualTo("Bearer " + adminToken("beta"));
+    assertThat(ready.getStatus().loadedBy()).isEqualTo(2);
+  }
+
+  @Test
   void anUnreachableApiIsApiUnavailable() {
     api.close();
     cluster.client.resource(configMap("hello-files", HELLO_YAML)).create();
@@ -327,7 +347,11 @@ class BundleOperatorTest {
   }
 
   String adminToken() {
-    var secret = cluster.client.secrets().inNamespace(NAMESPACE).withName("acme-generated").get();
+    return adminToken("acme");
+  }
+
+  String adminToken(String studio) {
+    var secret = cluster.client.secrets().inNamespace(NAMESPACE).withName(studio + "-generated").get();
     return Optional.ofNullable(secret).map(s -> s.getData()).map(d -> d.get("admin-token"))
         .map(v -> new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8).trim()).orElse(null);
   }

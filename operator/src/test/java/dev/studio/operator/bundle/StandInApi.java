@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -39,7 +39,7 @@ final class StandInApi implements AutoCloseable {
   }
 
   private final HttpServer server;
-  private final Supplier<String> adminToken;
+  private final Predicate<String> validToken;
   final List<Request> requests = new CopyOnWriteArrayList<>();
   final Map<String, byte[]> artifacts = new ConcurrentHashMap<>();
   /** bundle → the settings it was last given. */
@@ -48,8 +48,9 @@ final class StandInApi implements AutoCloseable {
   final AtomicReference<String> refuseUploads = new AtomicReference<>();
   final AtomicInteger workers = new AtomicInteger(2);
 
-  StandInApi(Supplier<String> adminToken) throws IOException {
-    this.adminToken = adminToken;
+  /** @param validToken whether a Bearer token is a platform's admin token */
+  StandInApi(Predicate<String> validToken) throws IOException {
+    this.validToken = validToken;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/api/internal/bundles", this::handle);
     server.start();
@@ -77,7 +78,7 @@ final class StandInApi implements AutoCloseable {
     byte[] body = exchange.getRequestBody().readAllBytes();
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
     requests.add(new Request(method, path, exchange.getRequestURI().getQuery(), authorization, body));
-    if (authorization == null || !authorization.equals("Bearer " + adminToken.get())) {
+    if (authorization == null || !authorization.startsWith("Bearer ") || !validToken.test(authorization.substring(7))) {
       send(exchange, 401, "{\"error\": {\"code\": \"unauthorized\", \"message\": \"bad token\"}}");
       return;
     }
