@@ -254,8 +254,7 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
 
   private UpdateControl<Bundle> serving(Bundle bundle, Context<Bundle> context, StudioDeployment studio, Resolution resolution, Memo memo, Instant now) {
     var previous = bundle.getStatus();
-    // Until the api says otherwise, a new artifact is loaded by no one. (Never null where a count was:
-    // a status patch merges, and would leave the old count in place.)
+    // Until the api says otherwise, a new artifact is loaded by no one.
     Integer loadedBy = previous != null && resolution.artifact().equals(previous.artifact()) && previous.loadedBy() != null
         ? previous.loadedBy() : Integer.valueOf(0);
     Integer workers = null;
