@@ -293,6 +293,11 @@ public final class RunQueue {
     return held == 1;
   }
 
+  /** The run holding the thread (queued or running ahead of the others), if any. */
+  public Optional<UUID> active(UUID thread) {
+    return Optional.ofNullable(sync().get(keys.active(thread))).map(UUID::fromString);
+  }
+
   /** Sets the thread's active run if none is set (the sweeper holds a thread for a running run). */
   public void restoreActive(UUID thread, UUID run) {
     sync().setnx(keys.active(thread), run.toString());

@@ -58,7 +58,11 @@ public final class Sweeper {
     List<Run> unfinished = runs.unfinished(BATCH, SETTLE);
     Set<UUID> unlockedNow = new HashSet<>();
     int requeued = 0;
+    int handedOn = 0;
     UUID waitingThread = null;
+    UUID previousThread = null;
+    Set<UUID> unfinishedIds = new HashSet<>();
+    unfinished.forEach(r -> unfinishedIds.add(r.id()));
     for (Run run : unfinished) {
       if (run.threadId().equals(waitingThread)) {
         continue; // an earlier run of this thread has yet to be settled: the later ones stay behind it
@@ -81,7 +85,10 @@ public final class Sweeper {
       }
       if (queue.enqueue(queued) != RunQueue.Enqueued.ALREADY_KNOWN) {
         requeued++;
+      } else if (!run.threadId().equals(previousThread) && handOnFromEnded(run, unfinishedIds)) {
+        handedOn++;
       }
+      previousThread = run.threadId();
     }
     unlockedLastTime = unlockedNow;
     ends.repair(BATCH);
@@ -89,5 +96,27 @@ public final class Sweeper {
       restored.increment(requeued);
       log.info("sweeper queued {} runs Redis had lost", requeued);
     }
+    if (handedOn > 0) {
+      restored.increment(handedOn);
+      log.warn("sweeper handed on {} threads held by runs that had ended", handedOn);
+    }
+  }
+
+  /**
+   * The oldest waiting run of its thread is known to Redis, yet waits: if the run holding the thread
+   * has ended (PostgreSQL says so, asked again now), nobody will ever hand the thread on; the
+   * sweeper does, so the thread's runs go on. A holder that is still queued or running is left be.
+   */
+  private boolean handOnFromEnded(Run waiting, Set<UUID> unfinishedIds) {
+    var holder = queue.active(waiting.threadId());
+    if (holder.isEmpty() || holder.get().equals(waiting.id()) || unfinishedIds.contains(holder.get())) {
+      return false;
+    }
+    var holderRun = runs.get(holder.get());
+    if (holderRun.isPresent() && !holderRun.get().state().terminal()) {
+      return false;
+    }
+    queue.finish(new QueuedRun(holder.get(), waiting.threadId(), holderRun.map(Run::lane).orElse(waiting.lane())), null);
+    return true;
   }
 }

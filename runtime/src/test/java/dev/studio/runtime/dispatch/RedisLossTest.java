@@ -80,4 +80,34 @@ class RedisLossTest {
       assertThat(next).map(c -> c.run().run().toString()).contains(second);
     }
   }
+
+  /**
+   * A thread left held by a run that has ended (however it came about) would keep its later runs
+   * waiting forever: the sweeper sees the holder ended and hands the thread on.
+   */
+  @Test
+  void aThreadHeldByARunThatEndedIsHandedOn() throws Exception {
+    try (var platform = Platform.create()) {
+      var api = platform.start(Role.api);
+      var admin = platform.admin(api);
+      String org = Platform.org(admin);
+      String thread = Platform.thread(admin, org);
+      String first = Platform.post(admin, org, thread, "first");
+      var queue = api.queue();
+      var claim = queue.claim(List.of(Lane.values()), "test-worker", Duration.ofSeconds(30)).orElseThrow();
+      queue.finish(claim);
+      try (var db = java.sql.DriverManager.getConnection(platform.database().jdbcUrl(), "postgres", "");
+          var ended = db.prepareStatement("update runs set state = 'completed', finished_at = now() where id = ?::uuid")) {
+        ended.setString(1, first);
+        assertThat(ended.executeUpdate()).isEqualTo(1);
+      }
+      // The state that must never last: the ended run still holds the thread, the next one waits.
+      queue.restoreActive(claim.run().thread(), claim.run().run());
+      String second = Platform.post(admin, org, thread, "second");
+      assertThat(queue.claim(List.of(Lane.values()), "test-worker", Duration.ofSeconds(30))).isEmpty();
+
+      platform.start(Role.worker);
+      assertThat(Platform.awaitRun(admin, org, second, Duration.ofSeconds(40)).at("/state")).isEqualTo("completed");
+    }
+  }
 }
