@@ -112,6 +112,20 @@ class BundleScenarioTest {
 
     // Every worker serves the new commit, as the Bundle's status says.
     await().atMost(WAIT).until(() -> Integer.valueOf(1).equals(bundle().getStatus().loadedBy()));
+
+    // A commit whose jar implements no SPI: the api refuses it, the Bundle says why, and the
+    // platform goes on serving the last good commit.
+    String broken = commit("broken", Map.of("word-tools.jar", TestBundles.jar(Map.of("plain/Plain.java",
+        "package plain; public class Plain {}"), Map.of())));
+    await().atMost(WAIT).untilAsserted(() -> {
+      var ready = bundle().getStatus().condition(Condition.READY).orElseThrow();
+      assertThat(ready.status()).isEqualTo(Condition.FALSE);
+      assertThat(ready.reason()).isEqualTo("InvalidBundle");
+      assertThat(ready.message()).contains("implements no bundle SPI");
+    });
+    assertThat(bundle().getStatus().resolvedRevision()).isEqualTo(second).isNotEqualTo(broken);
+    assertThat(answer(user, org, post(user, org, Platform.thread(user, org), "still served")))
+        .isEqualTo("[" + second.substring(0, 7) + "] your message has 2 words");
   }
 
   private void awaitServing(String commit) {
@@ -136,11 +150,20 @@ class BundleScenarioTest {
 
   /** Commits the word-tools jar (as its author's build makes it) and pushes main; returns the commit. */
   private String commitWordTools(String note) throws Exception {
-    Path dir = Files.createDirectories(work.resolve("bundles/word-tools"));
+    Map<String, byte[]> files = new HashMap<>();
     try (var zip = new ZipInputStream(new java.io.ByteArrayInputStream(TestBundles.wordTools()))) {
       for (var entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-        Files.write(dir.resolve(entry.getName()), zip.readAllBytes());
+        files.put(entry.getName(), zip.readAllBytes());
       }
+    }
+    return commit(note, files);
+  }
+
+  /** Replaces the bundle's files with these, commits and pushes main; returns the commit. */
+  private String commit(String note, Map<String, byte[]> files) throws Exception {
+    Path dir = Files.createDirectories(work.resolve("bundles/word-tools"));
+    for (var file : files.entrySet()) {
+      Files.write(dir.resolve(file.getKey()), file.getValue());
     }
     Files.writeString(dir.resolve("NOTES.md"), note);
     git(work, "add", "-A");
