@@ -1,0 +1,165 @@
+package dev.studio.e2e.process;
+
+import dev.studio.runtime.RuntimeMain;
+import dev.studio.runtime.testing.RuntimeProcess;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+import java.util.regex.Pattern;
+
+/**
+ * One replica of a Deployment, its containers run as local processes: the runtime image's
+ * programs from the runtime's jar (init containers first, to the end), the web container as the
+ * {@link WebStandIn}. The pod's one HTTP port is {@code port}; volumes are directories of its own.
+ */
+final class LocalPod implements AutoCloseable {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private static final Pattern UPSTREAM = Pattern.compile("server\\s+([a-z0-9-]+)\\.[a-z0-9-]+\\.svc:\\d+;");
+
+  final String name;
+  final int port;
+  private final Path dir;
+  private final List<AutoCloseable> running = new ArrayList<>();
+  private final String readyPath;
+  private final List<String> problems = new ArrayList<>();
+
+  private LocalPod(String name, int port, Path dir, String readyPath) {
+    this.name = name;
+    this.port = port;
+    this.dir = dir;
+    this.readyPath = readyPath;
+  }
+
+  /** What the pod needs to know of the cluster. */
+  record Cluster(String namespace, Function<String, Secret> secrets, Function<String, ConfigMap> configMaps,
+      ToIntFunction<String> servicePort) {}
+
+  static LocalPod start(String name, PodTemplateSpec template, int port, Cluster cluster) throws IOException, InterruptedException {
+    var spec = template.getSpec();
+    Container main = spec.getContainers().get(0);
+    String readyPath = main.getReadinessProbe() != null && main.getReadinessProbe().getHttpGet() != null
+        ? main.getReadinessProbe().getHttpGet().getPath() : "/";
+    var pod = new LocalPod(name, port, Files.createTempDirectory("pod-" + name + "-"), readyPath);
+    Map<String, Path> volumes = pod.volumes(spec.getVolumes(), cluster);
+    for (Container init : spec.getInitContainers() == null ? List.<Container>of() : spec.getInitContainers()) {
+      pod.runToEnd(init, volumes);
+    }
+    pod.run(main, volumes, cluster);
+    return pod;
+  }
+
+  private Map<String, Path> volumes(List<Volume> declared, Cluster cluster) throws IOException {
+    Map<String, Path> volumes = new HashMap<>();
+    for (Volume volume : declared == null ? List.<Volume>of() : declared) {
+      Path path = Files.createDirectories(dir.resolve("volumes").resolve(volume.getName()));
+      if (volume.getConfigMap() != null) {
+        var map = cluster.configMaps().apply(volume.getConfigMap().getName());
+        if (map != null && map.getData() != null) {
+          for (var entry : map.getData().entrySet()) {
+            Files.writeString(path.resolve(entry.getKey()), entry.getValue());
+          }
+        }
+      }
+      volumes.put(volume.getName(), path);
+    }
+    return volumes;
+  }
+
+  /** The local directory of the volume mounted at {@code mountPath}. */
+  private static Path mounted(Container container, Map<String, Path> volumes, String mountPath) {
+    for (VolumeMount mount : container.getVolumeMounts() == null ? List.<VolumeMount>of() : container.getVolumeMounts()) {
+      if (mount.getMountPath().equals(mountPath)) {
+        return volumes.get(mount.getName());
+      }
+    }
+    return null;
+  }
+
+  /** An init container of the runtime image, e.g. {@code export-web /web}, with its mounts mapped. */
+  private void runToEnd(Container init, Map<String, Path> volumes) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(init.getArgs() == null ? List.of() : init.getArgs());
+    for (int i = 0; i < args.size(); i++) {
+      Path local = mounted(init, volumes, args.get(i));
+      if (local != null) {
+        args.set(i, local.toString());
+      }
+    }
+    var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), RuntimeMain.class.getName()));
+    command.addAll(args);
+    var process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(init.getName() + ".log").toFile()).start();
+    if (process.waitFor() != 0) {
+      problems.add("init container " + init.getName() + " failed: " + Files.readString(dir.resolve(init.getName() + ".log")));
+    }
+  }
+
+  private void run(Container main, Map<String, Path> volumes, Cluster cluster) throws IOException {
+    String image = main.getImage();
+    if (image.contains("nginx")) {
+      String config = Files.readString(Files.list(mounted(main, volumes, "/etc/nginx/conf.d")).findFirst().orElseThrow());
+      var upstream = UPSTREAM.matcher(config);
+      if (!upstream.find()) {
+        problems.add("the web config names no upstream");
+        return;
+      }
+      running.add(new WebStandIn(port, "http://127.0.0.1:" + cluster.servicePort().applyAsInt(upstream.group(1)),
+          mounted(main, volumes, "/usr/share/nginx/html")));
+    } else if (image.contains("studio-runtime")) {
+      var env = PodEnv.of(main, name, cluster.namespace(), cluster.secrets(), cluster.configMaps());
+      env.put("STUDIO_HTTP_PORT", Integer.toString(port));
+      var process = RuntimeProcess.start(env, List.of("-Xmx256m"));
+      running.add(process);
+    } else {
+      problems.add("process mode cannot run image " + image);
+    }
+  }
+
+  boolean ready() {
+    if (!problems.isEmpty()) {
+      return false;
+    }
+    try {
+      var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + readyPath)).timeout(Duration.ofSeconds(1))
+          .GET().build(), HttpResponse.BodyHandlers.discarding());
+      return response.statusCode() >= 200 && response.statusCode() < 400;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  List<String> problems() {
+    return List.copyOf(problems);
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable process : running) {
+      try {
+        process.close();
+      } catch (Exception ignored) {
+        // Gone already.
+      }
+    }
+    running.clear();
+  }
+}

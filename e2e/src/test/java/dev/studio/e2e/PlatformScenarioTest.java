@@ -1,0 +1,126 @@
+package dev.studio.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.studio.crd.v1alpha1.Condition;
+import dev.studio.crd.v1alpha1.StudioDeployment;
+import dev.studio.e2e.process.ProcessKubelet;
+import dev.studio.operator.Fixtures;
+import dev.studio.operator.MockCluster;
+import dev.studio.operator.OperatorConfig;
+import dev.studio.runtime.TestDatabase;
+import dev.studio.runtime.testing.Api;
+import dev.studio.runtime.testing.Platform;
+import dev.studio.runtime.testing.S3Server;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The platform as a user meets it, in process mode: the real operator on the fabric8 mock API
+ * server, and a stand-in kubelet running every pod the operator asks for as a local process with
+ * the env, args and ports the operator wrote (the local PostgreSQL, Redis and NATS, S3 through
+ * s3proxy). Apply a StudioDeployment; it turns Ready; an org, a token and a chat go through its
+ * web tier; deleting it leaves nothing behind.
+ */
+class PlatformScenarioTest {
+  static final Duration STARTUP = Duration.ofSeconds(180);
+
+  S3Server s3;
+  TestDatabase database;
+  MockCluster cluster;
+  ProcessKubelet kubelet;
+  String name;
+
+  @BeforeEach
+  void start() {
+    s3 = S3Server.start();
+    database = TestDatabase.create();
+    cluster = MockCluster.start();
+    kubelet = new ProcessKubelet(cluster.client, Fixtures.NAMESPACE);
+    name = "e2e-" + UUID.randomUUID().toString().substring(0, 6); // its own Redis prefix and NATS subjects
+    var base = MockCluster.operatorConfig();
+    cluster.startOperator(new OperatorConfig(base.watchNamespaces(), false, base.leaseName(), null, "process-mode", 0, base.images(), 4,
+        new OperatorConfig.Autoscaling("http://127.0.0.1:" + kubelet.servicePort(name + "-api"), Duration.ofSeconds(5),
+            Duration.ofSeconds(60))));
+    kubelet.start();
+  }
+
+  @AfterEach
+  void stop() {
+    kubelet.close();
+    cluster.close();
+    database.close();
+    s3.close();
+  }
+
+  @Test
+  void applyAStudioChatThroughItsWebTierAndDeleteIt() {
+    var env = s3.env();
+    cluster.client.resource(Fixtures.secret("db", Map.of("uri", database.url()))).create();
+    cluster.client.resource(Fixtures.secret("s3", Map.of("access-key-id", env.get("S3_ACCESS_KEY_ID"),
+        "secret-access-key", env.get("S3_SECRET_ACCESS_KEY")))).create();
+    var studio = Fixtures.valid("""
+        apiVersion: studio.dev/v1alpha1
+        kind: StudioDeployment
+        metadata: {name: %s, namespace: %s}
+        spec:
+          publicUrl: http://127.0.0.1:%d
+          web: {replicas: 1}
+          api: {replicas: 1}
+          worker: {replicas: 1, maxConcurrentRuns: 4}
+          database: {urlSecretRef: {name: db, key: uri}}
+          redis: {url: "redis://127.0.0.1:6379"}
+          nats: {url: "nats://127.0.0.1:4222"}
+          objectStore: {endpoint: "%s", bucket: %s, forcePathStyle: true, credentialsSecretRef: {name: s3}}
+          model: {provider: dev}
+          sandbox: {previewDomain: preview.127.0.0.1.nip.io}
+        """.formatted(name, Fixtures.NAMESPACE, kubelet.servicePort(name + "-web"), env.get("S3_ENDPOINT"), env.get("S3_BUCKET")),
+        StudioDeployment.class);
+    cluster.client.resource(studio).create();
+
+    await().atMost(STARTUP).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      var ready = studio().getStatus() == null ? Optional.<Condition>empty() : studio().getStatus().condition(Condition.READY);
+      assertThat(ready.map(Condition::status)).as("Ready; kubelet problems: %s", kubelet.problems(name + "-web")).contains(Condition.TRUE);
+    });
+
+    // Everything a user does goes through the web tier, as it would through the cluster's front door.
+    var admin = new Api("http://127.0.0.1:" + kubelet.servicePort(name + "-web"), adminToken());
+    String org = Platform.org(admin);
+    var user = admin.as(Platform.token(admin, org, "paid"));
+    String thread = Platform.thread(user, org);
+    String run = Platform.post(user, org, thread, "hello from the web tier");
+    var ended = Platform.awaitRun(user, org, run, Duration.ofSeconds(60));
+    assertThat(ended.at("/state")).isEqualTo("completed");
+    JsonNode messages = user.get("/api/" + org + "/threads/" + thread + "/messages").json().path("messages");
+    assertThat(messages.get(1).path("text").asText()).isEqualTo("Echo: hello from the web tier");
+
+    cluster.client.resource(studio()).delete();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(kubelet.running()).isEmpty();
+      assertThat(cluster.client.apps().deployments().inNamespace(Fixtures.NAMESPACE).list().getItems()).isEmpty();
+      assertThat(cluster.client.services().inNamespace(Fixtures.NAMESPACE).list().getItems()).isEmpty();
+      assertThat(cluster.client.configMaps().inNamespace(Fixtures.NAMESPACE).list().getItems()).isEmpty();
+      assertThat(cluster.client.secrets().inNamespace(Fixtures.NAMESPACE).list().getItems())
+          .extracting(s -> s.getMetadata().getName()).containsExactlyInAnyOrder("db", "s3"); // the user's own
+    });
+  }
+
+  private StudioDeployment studio() {
+    return cluster.client.resources(StudioDeployment.class).inNamespace(Fixtures.NAMESPACE).withName(name).get();
+  }
+
+  private String adminToken() {
+    var secret = cluster.client.secrets().inNamespace(Fixtures.NAMESPACE).withName(name + "-generated").get();
+    return Optional.ofNullable(secret).map(s -> s.getData()).map(d -> d.get("admin-token"))
+        .map(v -> new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8).trim()).orElseThrow();
+  }
+}
