@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.studio.crd.v1alpha1.Condition;
 import dev.studio.crd.v1alpha1.StudioDeployment;
+import dev.studio.crd.v1alpha1.WorkerPool;
 import dev.studio.e2e.process.ProcessKubelet;
 import dev.studio.operator.Fixtures;
 import dev.studio.operator.MockCluster;
@@ -76,7 +77,7 @@ class PlatformScenarioTest {
           publicUrl: http://127.0.0.1:%d
           web: {replicas: 1}
           api: {replicas: 1}
-          worker: {replicas: 1, maxConcurrentRuns: 4}
+          worker: {replicas: 1, maxConcurrentRuns: 4, listenQueues: [paid, registered, anonymous]}
           database: {urlSecretRef: {name: db, key: uri}}
           redis: {url: "redis://127.0.0.1:6379"}
           nats: {url: "nats://127.0.0.1:4222"}
@@ -103,6 +104,20 @@ class PlatformScenarioTest {
     JsonNode messages = user.get("/api/" + org + "/threads/" + thread + "/messages").json().path("messages");
     assertThat(messages.get(1).path("text").asText()).isEqualTo("Echo: hello from the web tier");
 
+    // A WorkerPool for the privileged queue: its workers start, and the admin's runs land there.
+    var pool = cluster.client.resource(Fixtures.valid("""
+        apiVersion: studio.dev/v1alpha1
+        kind: WorkerPool
+        metadata: {name: %s-vip, namespace: %s}
+        spec: {studioRef: {name: %s}, queues: [privileged], replicas: 1}
+        """.formatted(name, Fixtures.NAMESPACE, name), WorkerPool.class)).create();
+    String privileged = Platform.post(admin, org, Platform.thread(admin, org), "for the pool");
+    var pooled = Platform.awaitRun(admin, org, privileged, STARTUP);
+    assertThat(pooled.at("/state")).isEqualTo("completed");
+    assertThat(pooled.at("/worker")).as("the run's worker is a pod of the pool").startsWith(name + "-vip-pool-");
+
+    // Delete everything that was applied (what it made goes with it).
+    cluster.client.resource(pool).delete();
     cluster.client.resource(studio()).delete();
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       assertThat(kubelet.running()).isEmpty();
