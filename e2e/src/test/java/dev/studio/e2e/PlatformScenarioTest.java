@@ -3,7 +3,7 @@ package dev.studio.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.studio.crd.v1alpha1.Bundle;
 import dev.studio.crd.v1alpha1.Condition;
 import dev.studio.crd.v1alpha1.StudioDeployment;
 import dev.studio.crd.v1alpha1.WorkerPool;
@@ -12,6 +12,7 @@ import dev.studio.operator.Fixtures;
 import dev.studio.operator.MockCluster;
 import dev.studio.operator.OperatorConfig;
 import dev.studio.runtime.TestDatabase;
+import dev.studio.runtime.bundle.TestBundles;
 import dev.studio.runtime.testing.Api;
 import dev.studio.runtime.testing.Platform;
 import dev.studio.runtime.testing.S3Server;
@@ -101,7 +102,7 @@ class PlatformScenarioTest {
     String run = Platform.post(user, org, thread, "hello from the web tier");
     var ended = Platform.awaitRun(user, org, run, Duration.ofSeconds(60));
     assertThat(ended.at("/state")).isEqualTo("completed");
-    JsonNode messages = user.get("/api/" + org + "/threads/" + thread + "/messages").json().path("messages");
+    var messages = user.get("/api/" + org + "/threads/" + thread + "/messages").json().path("messages");
     assertThat(messages.get(1).path("text").asText()).isEqualTo("Echo: hello from the web tier");
 
     // A WorkerPool for the privileged queue: its workers start, and the admin's runs land there.
@@ -116,7 +117,34 @@ class PlatformScenarioTest {
     assertThat(pooled.at("/state")).isEqualTo("completed");
     assertThat(pooled.at("/worker")).as("the run's worker is a pod of the pool").startsWith(name + "-vip-pool-");
 
+    // A Bundle from the object store: the operator has the platform's api import and validate it,
+    // the worker processes load it, and a message naming it is answered by it.
+    byte[] jar = TestBundles.jar(TestBundles.wordToolsSources(), TestBundles.wordToolsResources());
+    s3.client().putObject(b -> b.bucket(env.get("S3_BUCKET")).key("uploads/word-tools.jar"),
+        software.amazon.awssdk.core.sync.RequestBody.fromBytes(jar));
+    var bundle = cluster.client.resource(Fixtures.valid("""
+        apiVersion: studio.dev/v1alpha1
+        kind: Bundle
+        metadata: {name: word-tools, namespace: %s}
+        spec:
+          studioRef: {name: %s}
+          source: {uri: "s3://%s/uploads/word-tools.jar"}
+          kind: Jvm
+        """.formatted(Fixtures.NAMESPACE, name, env.get("S3_BUCKET")), Bundle.class)).create();
+    await().atMost(STARTUP).untilAsserted(() -> {
+      var status = cluster.client.resource(bundle).get().getStatus();
+      assertThat(status).isNotNull();
+      assertThat(status.condition(Condition.READY).map(Condition::status)).as("%s", status).contains(Condition.TRUE);
+      assertThat(status.loadedBy()).isEqualTo(2); // the studio's worker and the pool's
+    });
+    var bundled = user.post("/api/" + org + "/threads/" + thread + "/messages", Map.of("text", "count these words", "bundle", "word-tools"));
+    assertThat(bundled.status()).as(bundled.text()).isEqualTo(202);
+    assertThat(Platform.awaitRun(user, org, bundled.at("/runId"), Duration.ofSeconds(60)).at("/state")).isEqualTo("completed");
+    messages = user.get("/api/" + org + "/threads/" + thread + "/messages").json().path("messages");
+    assertThat(messages.get(3).path("text").asText()).endsWith("your message has 3 words");
+
     // Delete everything that was applied (what it made goes with it).
+    cluster.client.resource(bundle).delete();
     cluster.client.resource(pool).delete();
     cluster.client.resource(studio()).delete();
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {

@@ -30,9 +30,13 @@ public final class TestBundles {
 
   /** The word-tools example as a JVM bundle package. */
   public static byte[] wordTools() {
-    Path project = EXAMPLES.resolve("word-tools");
+    return zip(Map.of("word-tools.jar", jar(wordToolsSources(), wordToolsResources())));
+  }
+
+  /** The word-tools example's sources, path to text. */
+  public static Map<String, String> wordToolsSources() {
     Map<String, String> sources = new TreeMap<>();
-    Path java = project.resolve("src/main/java");
+    Path java = EXAMPLES.resolve("word-tools/src/main/java");
     try (Stream<Path> files = Files.walk(java)) {
       for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
         sources.put(java.relativize(file).toString(), Files.readString(file));
@@ -40,10 +44,13 @@ public final class TestBundles {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Map<String, byte[]> resources = new TreeMap<>();
-    resources.put("META-INF/services/" + StudioBundle.class.getName(),
-        read(project.resolve("src/main/resources/META-INF/services/" + StudioBundle.class.getName())));
-    return zip(Map.of("word-tools.jar", jar(sources, resources)));
+    return sources;
+  }
+
+  /** The word-tools example's resources: its services file. */
+  public static Map<String, byte[]> wordToolsResources() {
+    String services = "META-INF/services/" + StudioBundle.class.getName();
+    return Map.of(services, read(EXAMPLES.resolve("word-tools/src/main/resources/" + services)));
   }
 
   /** The support-agent example as a declarative bundle package. */
