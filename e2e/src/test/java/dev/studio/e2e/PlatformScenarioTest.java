@@ -1,6 +1,7 @@
 package dev.studio.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.studio.operator.status.KstatusEvaluator.Status.Current;
 import static org.awaitility.Awaitility.await;
 
 import dev.studio.crd.v1alpha1.Bundle;
@@ -11,6 +12,7 @@ import dev.studio.e2e.process.ProcessKubelet;
 import dev.studio.operator.Fixtures;
 import dev.studio.operator.MockCluster;
 import dev.studio.operator.OperatorConfig;
+import dev.studio.operator.status.KstatusEvaluator;
 import dev.studio.runtime.TestDatabase;
 import dev.studio.runtime.bundle.TestBundles;
 import dev.studio.runtime.testing.Api;
@@ -94,6 +96,9 @@ class PlatformScenarioTest {
       assertThat(ready.map(Condition::status)).as("Ready; kubelet problems: %s", kubelet.problems(name + "-web")).contains(Condition.TRUE);
     });
 
+    // What Flux and Argo CD see, by kstatus's rules: Current.
+    assertThat(KstatusEvaluator.of(studio(), studio().getStatus(), studio().getStatus().observedGeneration())).isEqualTo(Current);
+
     // Everything a user does goes through the web tier, as it would through the cluster's front door.
     var admin = new Api("http://127.0.0.1:" + kubelet.servicePort(name + "-web"), adminToken());
     String org = Platform.org(admin);
@@ -136,6 +141,7 @@ class PlatformScenarioTest {
       assertThat(status).isNotNull();
       assertThat(status.condition(Condition.READY).map(Condition::status)).as("%s", status).contains(Condition.TRUE);
       assertThat(status.loadedBy()).isEqualTo(2); // the studio's worker and the pool's
+      assertThat(KstatusEvaluator.of(bundle, status, status.observedGeneration())).isEqualTo(Current);
     });
     var bundled = user.post("/api/" + org + "/threads/" + thread + "/messages", Map.of("text", "count these words", "bundle", "word-tools"));
     assertThat(bundled.status()).as(bundled.text()).isEqualTo(202);

@@ -20,12 +20,13 @@ public final class Conditions {
   /**
    * The conditions to write: {@code current}, each stamped with the generation it was computed
    * from, and with the {@code lastTransitionTime} of {@code previous} when its status did not
-   * change (so a status that does not change is not rewritten, and kstatus sees stable times).
+   * change (so a status that does not change is not rewritten, and kstatus sees stable times),
+   * plus the Reconciling and Stalled conditions kstatus reads ({@link Kstatus}).
    */
   public static List<Condition> settle(
       List<Condition> previous, List<Condition> current, long generation, Instant now) {
     String nowText = now.truncatedTo(ChronoUnit.SECONDS).toString();
-    return current.stream()
+    return Kstatus.with(current).stream()
         .map(
             c -> {
               String since =
