@@ -253,11 +253,24 @@ public class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
     }
   }
 
+  /** Creates the child if it is missing, and puts back what a hand edit changed of it. */
   private static <R extends HasMetadata> void ensure(KubernetesClient client, Context<SandboxClaim> context, Class<R> type, R desired, SandboxClaim claim) {
-    boolean exists = context.getSecondaryResources(type).stream().anyMatch(r -> r.getMetadata().getName().equals(desired.getMetadata().getName()));
-    if (!exists) {
+    var existing = context.getSecondaryResources(type).stream()
+        .filter(r -> r.getMetadata().getName().equals(desired.getMetadata().getName())).findFirst();
+    if (existing.isEmpty()) {
       createIfAbsent(client, Owners.controlledBy(desired, claim));
+      return;
     }
+    Drift.corrected(existing.get(), desired).ifPresent(fixed -> {
+      try {
+        client.resource(fixed).update();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        // Written meanwhile: the change brings this claim round again.
+      }
+    });
   }
 
   private static void createIfAbsent(KubernetesClient client, HasMetadata resource) {

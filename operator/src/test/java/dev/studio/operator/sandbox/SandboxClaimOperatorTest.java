@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -98,6 +99,32 @@ class SandboxClaimOperatorTest {
     assertThat(events("ada-website")).allSatisfy(e -> assertThat(Serialization.asJson(e)).doesNotContain(tokenValue));
     // The token is made once: later reconciles keep it.
     assertThat(client.secrets().inNamespace(NAMESPACE).withName("sbx-" + handle + "-token").get().getData()).isEqualTo(secret.getData());
+  }
+
+  @Test
+  void handEditsOfAClaimsServiceAndNetworkPolicyArePutBack() {
+    start(false, 0);
+    client.resource(SandboxFixtures.claim("ada-website", "acme")).create();
+    String handle = awaitClaim("ada-website", c -> c.getStatus() != null && c.getStatus().handle() != null).getStatus().handle();
+    String name = "sbx-" + handle;
+    var policies = client.network().v1().networkPolicies().inNamespace(NAMESPACE);
+    var original = await().atMost(WAIT).until(() -> policies.withName(name).get(), p -> p != null).getSpec();
+    await().atMost(WAIT).until(() -> client.services().inNamespace(NAMESPACE).withName(name).get() != null);
+
+    // Someone opens the sandbox up: all egress allowed, and the Service pointed elsewhere.
+    cluster.edit(NetworkPolicy.class, NAMESPACE, name, p -> {
+      p.getSpec().setEgress(List.of(new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule()));
+      return p;
+    });
+    cluster.edit(Service.class, NAMESPACE, name, s -> {
+      s.getSpec().setSelector(Map.of("app", "something-else"));
+      return s;
+    });
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(policies.withName(name).get().getSpec()).isEqualTo(original);
+      assertThat(client.services().inNamespace(NAMESPACE).withName(name).get().getSpec().getSelector())
+          .isEqualTo(Map.of(SandboxNames.HANDLE, handle));
+    });
   }
 
   @Test
