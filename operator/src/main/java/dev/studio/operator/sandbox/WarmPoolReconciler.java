@@ -1,6 +1,7 @@
 package dev.studio.operator.sandbox;
 
 import dev.studio.crd.v1alpha1.StudioDeployment;
+import dev.studio.crd.v1alpha1.StudioDeploymentStatus;
 import dev.studio.operator.Images;
 import dev.studio.operator.manifest.ConfigHash;
 import dev.studio.operator.manifest.Labels;
@@ -57,16 +58,7 @@ public class WarmPoolReconciler implements Reconciler<StudioDeployment> {
   @Override
   public List<EventSource<?, StudioDeployment>> prepareEventSources(EventSourceContext<StudioDeployment> context) {
     // Every sandbox pod, warm or bound: a bind is the event that says the pool lost one.
-    var pods = new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(Pod.class, StudioDeployment.class)
-            .withName("warm-pods")
-            .withLabelSelector(SandboxClaimReconciler.POD_SELECTOR)
-            .withSecondaryToPrimaryMapper(p -> {
-              String instance = WarmPods.labels(p).get(Labels.INSTANCE);
-              return instance == null ? Set.of() : Set.of(new ResourceID(instance, p.getMetadata().getNamespace()));
-            })
-            .build(),
-        context);
+    var pods = sandboxPods(context, "warm-pods");
     var policies = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(NetworkPolicy.class, StudioDeployment.class)
             .withName("warm-policies")
@@ -84,6 +76,37 @@ public class WarmPoolReconciler implements Reconciler<StudioDeployment> {
   }
 
   /** The warm pod a StudioDeployment's pool gets next. */
+  /**
+   * Every sandbox pod of the namespace (label-selected: the operator's own), mapped to its studio:
+   * the warm pool keeps it filled, the studio's status counts it.
+   */
+  public static InformerEventSource<Pod, StudioDeployment> sandboxPods(EventSourceContext<StudioDeployment> context, String name) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Pod.class, StudioDeployment.class)
+            .withName(name)
+            .withLabelSelector(SandboxClaimReconciler.POD_SELECTOR)
+            .withSecondaryToPrimaryMapper(p -> {
+              String instance = WarmPods.labels(p).get(Labels.INSTANCE);
+              return instance == null ? Set.of() : Set.of(new ResourceID(instance, p.getMetadata().getNamespace()));
+            })
+            .build(),
+        context);
+  }
+
+  /** The studio's warm pool as its status reports it: the size asked for and the warm pods ready to be claimed. */
+  public static StudioDeploymentStatus.WarmPoolStatus status(StudioDeployment studio, java.util.Collection<Pod> pods) {
+    int size = studio.getSpec().sandbox().warmPool().size();
+    if (size == 0) {
+      return null;
+    }
+    int ready = (int) pods.stream()
+        .filter(p -> SandboxNames.WARM.equals(WarmPods.labels(p).get(SandboxNames.STATE)))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(WarmPods::ready)
+        .count();
+    return new StudioDeploymentStatus.WarmPoolStatus(size, ready);
+  }
+
   static Pod warmPod(StudioDeployment studio, Images images, String name) {
     var pod = SandboxManifests.pod(studio, SandboxManifests.warmShape(studio, images, name));
     var annotations = new HashMap<String, String>();

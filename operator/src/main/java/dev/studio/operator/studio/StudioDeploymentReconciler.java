@@ -28,7 +28,9 @@ import dev.studio.operator.studio.StudioDependents.WebDeployment;
 import dev.studio.operator.studio.StudioDependents.WebService;
 import dev.studio.operator.studio.StudioDependents.WorkerBudget;
 import dev.studio.operator.studio.StudioDependents.WorkerDeployment;
+import dev.studio.operator.sandbox.WarmPoolReconciler;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -107,6 +109,8 @@ public class StudioDeploymentReconciler implements Reconciler<StudioDeployment> 
   public static final String REASON_RECONCILE_FAILED = "ReconcileFailed";
   public static final String FRONT_DOOR_ROUTE = "FrontDoorRoute";
 
+  static final String WARM_PODS = "studio-warm-pods";
+
   private final Images images;
   private final GatewayApi gatewayApi;
   private final EventRecorder events;
@@ -123,7 +127,8 @@ public class StudioDeploymentReconciler implements Reconciler<StudioDeployment> 
         informer(context, Deployment.class, DEPLOYMENTS),
         informer(context, ConfigMap.class, CONFIG_MAPS),
         informer(context, Service.class, SERVICES),
-        informer(context, PodDisruptionBudget.class, BUDGETS));
+        informer(context, PodDisruptionBudget.class, BUDGETS),
+        WarmPoolReconciler.sandboxPods(context, WARM_PODS));
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, StudioDeployment> informer(
@@ -165,7 +170,7 @@ public class StudioDeploymentReconciler implements Reconciler<StudioDeployment> 
       }
     }
 
-    var status = status(studio, conditions, web, api, worker, now);
+    var status = status(studio, conditions, web, api, worker, WarmPoolReconciler.status(studio, context.getSecondaryResources(Pod.class)), now);
     if (becameReady(studio.getStatus(), status)) {
       events.normal(studio, "Ready", "All tiers are ready at " + status.url());
     }
@@ -218,8 +223,8 @@ public class StudioDeploymentReconciler implements Reconciler<StudioDeployment> 
     return writeIfChanged(studio, status).rescheduleAfter(Backoff.after(stuckSince, now));
   }
 
-  private static StudioDeploymentStatus status(
-      StudioDeployment studio, List<Condition> conditions, DeploymentState web, DeploymentState api, DeploymentState worker, Instant now) {
+  private static StudioDeploymentStatus status(StudioDeployment studio, List<Condition> conditions, DeploymentState web,
+      DeploymentState api, DeploymentState worker, StudioDeploymentStatus.WarmPoolStatus warmPool, Instant now) {
     long generation = studio.getMetadata().getGeneration();
     return new StudioDeploymentStatus(
         generation,
@@ -228,7 +233,7 @@ public class StudioDeploymentReconciler implements Reconciler<StudioDeployment> 
         api.replicaStatus(),
         worker.replicaStatus(),
         RuntimeEnvironment.publicUrl(studio),
-        studio.getStatus() == null ? null : studio.getStatus().warmPool());
+        warmPool);
   }
 
   private static UpdateControl<StudioDeployment> writeIfChanged(StudioDeployment studio, StudioDeploymentStatus status) {

@@ -9,6 +9,7 @@ import dev.studio.crd.v1alpha1.SandboxClaim;
 import dev.studio.crd.v1alpha1.SandboxClaimStatus.LaunchType;
 import dev.studio.crd.v1alpha1.SandboxClaimStatus.Phase;
 import dev.studio.crd.v1alpha1.StudioDeployment;
+import dev.studio.crd.v1alpha1.StudioDeploymentStatus;
 import dev.studio.operator.Fixtures;
 import dev.studio.operator.MockCluster;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -178,9 +179,11 @@ class SandboxClaimOperatorTest {
         () -> client.network().v1().networkPolicies().inNamespace(NAMESPACE).withName("acme-sandbox-warm").get(), p -> p != null);
     assertThat(warmPolicy.getSpec().getPodSelector().getMatchLabels()).containsEntry(SandboxNames.STATE, "warm");
     assertThat(warmPolicy.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("StudioDeployment"));
+    await().atMost(WAIT).until(() -> new StudioDeploymentStatus.WarmPoolStatus(2, 0).equals(warmPoolStatus()));
     warm.forEach(p -> cluster.markPodReady(NAMESPACE, p.getMetadata().getName()));
     await().atMost(WAIT).until(() -> warm.stream().allMatch(p -> client.secrets().inNamespace(NAMESPACE)
         .withName(p.getMetadata().getName() + "-token").get() != null));
+    await().atMost(WAIT).until(() -> new StudioDeploymentStatus.WarmPoolStatus(2, 2).equals(warmPoolStatus()));
 
     var claim = client.resource(SandboxFixtures.claim("ada-website", "acme")).create();
     var ready = awaitClaim("ada-website", c -> c.getStatus() != null && c.getStatus().phase() == Phase.Ready);
@@ -192,8 +195,9 @@ class SandboxClaimOperatorTest {
     assertThat(adopted.getMetadata().getLabels()).containsEntry(SandboxNames.STATE, "bound").containsEntry(SandboxNames.HANDLE, ready.getStatus().handle());
     assertThat(adopted.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo(claim.getMetadata().getUid()));
 
-    // The pool is refilled to two unbound pods.
+    // The pool is refilled to two unbound pods; the studio counts the one not ready yet out.
     await().atMost(WAIT).until(() -> warmPods().size() == 2 && warmPods().stream().noneMatch(p -> p.getMetadata().getName().equals(podName)));
+    await().atMost(WAIT).until(() -> new StudioDeploymentStatus.WarmPoolStatus(2, 1).equals(warmPoolStatus()));
 
     // Deleting the claim takes the adopted pod and its token with it, and leaves the pool alone.
     client.resources(SandboxClaim.class).inNamespace(NAMESPACE).withName("ada-website").delete();
@@ -276,6 +280,11 @@ class SandboxClaimOperatorTest {
     }
     // Then it goes quiet and expires.
     awaitClaim("ada-website", c -> c.getStatus().phase() == Phase.Expired);
+  }
+
+  private StudioDeploymentStatus.WarmPoolStatus warmPoolStatus() {
+    var studio = client.resources(StudioDeployment.class).inNamespace(NAMESPACE).withName("acme").get();
+    return studio == null || studio.getStatus() == null ? null : studio.getStatus().warmPool();
   }
 
   private static void sleep(long millis) {
