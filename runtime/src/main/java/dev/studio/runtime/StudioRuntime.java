@@ -41,6 +41,7 @@ import dev.studio.runtime.http.TokenRoutes;
 import dev.studio.runtime.jobs.JobHandler;
 import dev.studio.runtime.jobs.JobSource;
 import dev.studio.runtime.jobs.JobStream;
+import dev.studio.runtime.mcp.Mcp;
 import dev.studio.runtime.orgfs.ChangeSignals;
 import dev.studio.runtime.orgfs.OrgFileStore;
 import dev.studio.runtime.orgfs.OrgFiles;
@@ -123,6 +124,7 @@ public final class StudioRuntime implements AutoCloseable {
   private final ModelProvider model;
   private final ToolRegistry tools;
   private final Bundles bundles;
+  private final Mcp mcp;
   private volatile Worker worker;
   private volatile ChangeSignals orgFsSignals;
   private volatile Map<Lane, Long> depth = new EnumMap<>(Lane.class);
@@ -153,11 +155,13 @@ public final class StudioRuntime implements AutoCloseable {
     cancels = new CancelSignals(nats);
     jobs = new JobStream(datastores.redis());
     model = ModelProviders.from(config.model());
+    var vault = new Vault(config.encryptionKey());
+    mcp = new Mcp(jdbi, vault);
     List<Tool> toolList = new ArrayList<>(BuiltinTools.all(stores.notes(), Clock.systemUTC()));
     toolList.addAll(SandboxTools.all(sandboxes));
     tools = new ToolRegistry(toolList);
     bundles = datastores.objectStore().isPresent()
-        ? new Bundles(jdbi, datastores.objectStore().get(), datastores.nats(), config.instance(), new Vault(config.encryptionKey()),
+        ? new Bundles(jdbi, datastores.objectStore().get(), datastores.nats(), config.instance(), vault,
             tools.names(), new BundleModels(config.model(), model))
         : null;
     if (bundles == null) {
@@ -205,6 +209,7 @@ public final class StudioRuntime implements AutoCloseable {
         new StreamRoutes(authentication, stores.threads(), hub, dispatch.maxStreamClients()),
         new SandboxRoutes(authentication, sandboxes),
         new InternalRoutes(queue, heartbeats)));
+    routes.addAll(mcp.routes(authentication));
     if (bundles != null) {
       routes.addAll(bundles.routes(authentication, jobs, heartbeats));
     }
@@ -398,6 +403,7 @@ public final class StudioRuntime implements AutoCloseable {
       }
     }
     sandboxes.close();
+    mcp.close();
     try {
       ends.close(); // records the last acknowledgements before the database goes
     } catch (InterruptedException e) {
