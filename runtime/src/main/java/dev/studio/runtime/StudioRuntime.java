@@ -209,7 +209,7 @@ public final class StudioRuntime implements AutoCloseable {
         new StreamRoutes(authentication, stores.threads(), hub, dispatch.maxStreamClients()),
         new SandboxRoutes(authentication, sandboxes),
         new InternalRoutes(queue, heartbeats)));
-    routes.addAll(mcp.routes(authentication));
+    routes.addAll(mcp.routes(authentication, authenticator));
     if (bundles != null) {
       routes.addAll(bundles.routes(authentication, jobs, heartbeats));
     }
@@ -403,7 +403,11 @@ public final class StudioRuntime implements AutoCloseable {
       }
     }
     sandboxes.close();
-    mcp.close();
+    try {
+      mcp.close(); // writes the audit rows still queued
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       ends.close(); // records the last acknowledgements before the database goes
     } catch (InterruptedException e) {
