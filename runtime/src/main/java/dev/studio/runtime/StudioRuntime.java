@@ -271,7 +271,7 @@ public final class StudioRuntime implements AutoCloseable {
   private Worker startWorker() {
     var dispatch = config.dispatch();
     String id = config.podName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    var loop = new AgentLoop(model, tools, stores.journal(), events, null, 4096);
+    var loop = new AgentLoop(model, tools, mcp.orgTools(), stores.journal(), events, null, 4096);
     var runner = new AgentRunner(stores.runs(), stores.journal(), loop, events, ends, id, metrics,
         bundles == null ? TurnPlan.Planner.PLATFORM : bundles.turns(loop.platform()));
     List<JobHandler> handlers = new ArrayList<>(jobHandlers);

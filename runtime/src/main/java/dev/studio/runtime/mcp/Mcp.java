@@ -1,5 +1,6 @@
 package dev.studio.runtime.mcp;
 
+import dev.studio.runtime.agent.tools.OrgTools;
 import dev.studio.runtime.auth.Authenticator;
 import dev.studio.runtime.http.Authentication;
 import dev.studio.runtime.http.RouteGroup;
@@ -20,6 +21,11 @@ public final class Mcp implements AutoCloseable {
     this.connections = new ConnectionStore(jdbi, new CredentialVault(vault));
     this.virtuals = new VirtualMcpStore(jdbi);
     this.clients = new DownstreamClients(connections);
+  }
+
+  /** The tools of a run's org, for the worker's agent loop. */
+  public OrgTools orgTools() {
+    return new ConnectionTools(connections, clients);
   }
 
   /**
