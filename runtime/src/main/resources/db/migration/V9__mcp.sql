@@ -6,7 +6,7 @@ create table mcp_connections (
   -- Tool names are namespaced "<name>__<tool>", so a name is unique in its org.
   name text not null,
   url text not null,
-  auth_type text not null check (auth_type in ('none', 'bearer', 'header')),
+  auth_type text not null check (auth_type in ('none', 'bearer', 'header', 'oauth')),
   -- The header an API key goes in: not a secret, so it can be shown.
   auth_header text,
   -- The credentials as JSON sealed by the vault, bound to the connection's id; null for none.

@@ -4,6 +4,11 @@ import dev.studio.runtime.http.ApiException;
 import dev.studio.runtime.http.Bodies;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The bodies of the connection routes and their validation, each error naming its field. */
@@ -14,7 +19,22 @@ final class ConnectionRequests {
   private static final Pattern HEADER = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
   private static final int MAX_SECRET = 8192;
 
-  record Auth(String type, String token, String header, String value) {}
+  record Auth(String type, String token, String header, String value, String refreshToken, String expiresAt, String tokenUrl,
+      String clientId, String clientSecret) {
+    /** The fields given beside the type, by name, to refuse those the type does not take. */
+    Map<String, Object> given() {
+      var given = new LinkedHashMap<String, Object>();
+      given.put("token", token);
+      given.put("header", header);
+      given.put("value", value);
+      given.put("refreshToken", refreshToken);
+      given.put("expiresAt", expiresAt);
+      given.put("tokenUrl", tokenUrl);
+      given.put("clientId", clientId);
+      given.put("clientSecret", clientSecret);
+      return given;
+    }
+  }
 
   record Create(String name, String url, Integer timeoutMs, Auth auth) {}
 
@@ -67,29 +87,52 @@ final class ConnectionRequests {
     try {
       type = Credentials.Type.valueOf(typeName);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("auth.type", "auth.type must be one of none, bearer, header");
+      throw ApiException.badRequest("auth.type", "auth.type must be one of none, bearer, header, oauth");
     }
+    var allowed = switch (type) {
+      case none -> Set.<String>of();
+      case bearer -> Set.of("token");
+      case header -> Set.of("header", "value");
+      case oauth -> Set.of("token", "refreshToken", "expiresAt", "tokenUrl", "clientId", "clientSecret");
+    };
+    auth.given().forEach((field, value) -> {
+      if (value != null && !allowed.contains(field)) {
+        throw ApiException.badRequest("auth." + field, "auth." + field + " does not go with auth.type " + type);
+      }
+    });
     return switch (type) {
-      case none -> {
-        refuse("auth.token", auth.token(), type);
-        refuse("auth.header", auth.header(), type);
-        refuse("auth.value", auth.value(), type);
-        yield Credentials.NONE;
-      }
-      case bearer -> {
-        refuse("auth.header", auth.header(), type);
-        refuse("auth.value", auth.value(), type);
-        yield new Credentials(type, secret("auth.token", auth.token()), null, null);
-      }
+      case none -> Credentials.NONE;
+      case bearer -> Credentials.bearer(secret("auth.token", auth.token()));
       case header -> {
-        refuse("auth.token", auth.token(), type);
         String header = Bodies.required("auth.header", auth.header(), 100);
         if (!HEADER.matcher(header).matches()) {
           throw ApiException.badRequest("auth.header", "auth.header is not a valid HTTP header name");
         }
-        yield new Credentials(type, null, header, secret("auth.value", auth.value()));
+        yield Credentials.header(header, secret("auth.value", auth.value()));
       }
+      case oauth -> oauth(auth);
     };
+  }
+
+  /** An access token, a refresh token and where to use it, or both: at least one of the tokens. */
+  private static Credentials oauth(Auth auth) {
+    if (auth.token() == null && auth.refreshToken() == null) {
+      throw ApiException.badRequest("auth.token", "auth.token (the access token) or auth.refreshToken is required");
+    }
+    String token = auth.token() == null ? null : secret("auth.token", auth.token());
+    String refreshToken = auth.refreshToken() == null ? null : secret("auth.refreshToken", auth.refreshToken());
+    String tokenUrl = refreshToken == null && auth.tokenUrl() == null ? null : url("auth.tokenUrl", auth.tokenUrl());
+    Instant expiresAt = null;
+    if (auth.expiresAt() != null) {
+      try {
+        expiresAt = Instant.parse(auth.expiresAt());
+      } catch (DateTimeParseException e) {
+        throw ApiException.badRequest("auth.expiresAt", "auth.expiresAt must be an ISO-8601 instant, e.g. 2026-01-31T12:00:00Z");
+      }
+    }
+    return new Credentials(Credentials.Type.oauth, token, null, null, refreshToken, expiresAt, tokenUrl,
+        Bodies.bounded("auth.clientId", auth.clientId(), 500),
+        auth.clientSecret() == null ? null : secret("auth.clientSecret", auth.clientSecret()));
   }
 
   private static String secret(String field, String value) {
@@ -102,9 +145,4 @@ final class ConnectionRequests {
     return value;
   }
 
-  private static void refuse(String field, String value, Credentials.Type type) {
-    if (value != null) {
-      throw ApiException.badRequest(field, field + " does not go with auth.type " + type);
-    }
-  }
 }

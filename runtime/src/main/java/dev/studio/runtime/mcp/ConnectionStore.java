@@ -54,11 +54,36 @@ final class ConnectionStore {
     return find(id).filter(c -> c.orgId().equals(org));
   }
 
-  /** The connection's credentials, opened. */
-  Credentials credentials(Connection connection) {
-    String sealed = jdbi.withHandle(h -> h.createQuery("select sealed_auth from mcp_connections where id = ?")
-        .bind(0, connection.id()).mapTo(String.class).findOne().orElse(null));
-    return vault.open(connection.id(), sealed);
+  /** A connection as it is now, and its credentials opened. */
+  record Opened(Connection connection, Credentials credentials) {}
+
+  /**
+   * The connection as it is now with its credentials, an OAuth access token refreshed first when
+   * it is due. The refresh happens under the row's lock, so processes racing to refresh one
+   * connection do it once (a token endpoint that rotates refresh tokens would refuse the second);
+   * the new tokens are sealed and the version bumped, so every process's cached client is rebuilt.
+   */
+  Optional<Opened> open(UUID id, OAuthRefresh oauth) {
+    var opened = jdbi.withHandle(h -> opened(h, id, false));
+    if (opened.isEmpty() || !oauth.due(opened.get().credentials())) {
+      return opened;
+    }
+    return jdbi.inTransaction(h -> {
+      var locked = opened(h, id, true);
+      if (locked.isEmpty() || !oauth.due(locked.get().credentials())) {
+        return locked;
+      }
+      var connection = locked.get().connection();
+      var refreshed = oauth.refresh(connection, locked.get().credentials());
+      var updated = h.createQuery("update mcp_connections set sealed_auth = ?, version = version + 1, updated_at = now() where id = ? "
+          + "returning " + COLUMNS).bind(0, vault.seal(id, refreshed)).bind(1, id).map((rs, ctx) -> connection(rs)).one();
+      return Optional.of(new Opened(updated, refreshed));
+    });
+  }
+
+  private Optional<Opened> opened(Handle h, UUID id, boolean lock) {
+    return h.createQuery("select " + COLUMNS + ", sealed_auth from mcp_connections where id = ?" + (lock ? " for update" : ""))
+        .bind(0, id).map((rs, ctx) -> new Opened(connection(rs), vault.open(id, rs.getString(11)))).findOne();
   }
 
   Optional<Connection> update(UUID org, UUID id, Change change) {

@@ -2,6 +2,7 @@ package dev.studio.runtime.mcp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.studio.runtime.vault.Vault;
 import java.util.UUID;
 
@@ -10,7 +11,7 @@ import java.util.UUID;
  * copied onto another connection's row does not open there.
  */
 final class CredentialVault {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule());
 
   private final Vault vault;
 

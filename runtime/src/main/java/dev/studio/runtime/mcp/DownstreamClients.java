@@ -11,6 +11,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,11 +38,13 @@ public final class DownstreamClients implements AutoCloseable {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   private final ConnectionStore store;
+  private final OAuthRefresh oauth;
   private final JacksonMcpJsonMapper json = new JacksonMcpJsonMapper(new ObjectMapper());
   private final ConcurrentHashMap<UUID, Downstream> clients = new ConcurrentHashMap<>();
 
-  DownstreamClients(ConnectionStore store) {
+  DownstreamClients(ConnectionStore store, OAuthRefresh oauth) {
     this.store = store;
+    this.oauth = oauth;
   }
 
   /** The connection's tools, from the cache when its client has listed them already. */
@@ -76,13 +79,19 @@ public final class DownstreamClients implements AutoCloseable {
 
   private Downstream downstream(Connection connection) {
     var current = clients.get(connection.id());
-    if (current != null && current.version == connection.version()) {
+    // A caller may hold an older copy of the connection than the client was built from (a refresh bumps the version).
+    if (current != null && current.version >= connection.version() && !oauth.due(current.expiresAt)) {
       return current;
     }
-    // Built outside the map's lock: opening the credentials reads the database.
-    var built = new Downstream(connection.version(), build(connection, store.credentials(connection)), new AtomicReference<>());
+    // Built outside the map's lock: opening the credentials reads the database, and may refresh a token.
+    var opened = store.open(connection.id(), oauth).orElseThrow(() -> new DownstreamException(DownstreamException.UNAVAILABLE,
+        "connection " + connection.name() + " no longer exists"));
+    var latest = opened.connection();
+    var credentials = opened.credentials();
+    var built = new Downstream(latest.version(), build(latest, credentials),
+        credentials.type() == Credentials.Type.oauth ? credentials.expiresAt() : null, new AtomicReference<>());
     var kept = clients.compute(connection.id(), (id, existing) -> {
-      if (existing != null && existing.version >= built.version) {
+      if (existing != null && existing.version >= built.version && !oauth.due(existing.expiresAt)) {
         return existing;
       }
       if (existing != null) {
@@ -151,8 +160,11 @@ public final class DownstreamClients implements AutoCloseable {
     return new DownstreamException(DownstreamException.UNAVAILABLE, "downstream " + connection.name() + " failed: " + message);
   }
 
-  /** A client, the version of the connection it was built for, and the tools it listed. */
-  private record Downstream(long version, McpSyncClient client, AtomicReference<List<McpSchema.Tool>> tools) {
+  /**
+   * A client, the version of the connection it was built for, when its OAuth access token expires
+   * (null: it does not), and the tools it listed.
+   */
+  private record Downstream(long version, McpSyncClient client, Instant expiresAt, AtomicReference<List<McpSchema.Tool>> tools) {
     void initialize() {
       if (!client.isInitialized()) {
         synchronized (this) {

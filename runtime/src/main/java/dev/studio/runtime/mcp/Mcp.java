@@ -5,6 +5,7 @@ import dev.studio.runtime.auth.Authenticator;
 import dev.studio.runtime.http.Authentication;
 import dev.studio.runtime.http.RouteGroup;
 import dev.studio.runtime.vault.Vault;
+import java.time.Clock;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 
@@ -20,7 +21,7 @@ public final class Mcp implements AutoCloseable {
     this.jdbi = jdbi;
     this.connections = new ConnectionStore(jdbi, new CredentialVault(vault));
     this.virtuals = new VirtualMcpStore(jdbi);
-    this.clients = new DownstreamClients(connections);
+    this.clients = new DownstreamClients(connections, new OAuthRefresh(Clock.systemUTC()));
   }
 
   /** The tools of a run's org, for the worker's agent loop. */
