@@ -41,6 +41,7 @@ import dev.studio.runtime.http.TokenRoutes;
 import dev.studio.runtime.jobs.JobHandler;
 import dev.studio.runtime.jobs.JobSource;
 import dev.studio.runtime.jobs.JobStream;
+import dev.studio.runtime.mcp.Mcp;
 import dev.studio.runtime.orgfs.ChangeSignals;
 import dev.studio.runtime.orgfs.OrgFileStore;
 import dev.studio.runtime.orgfs.OrgFiles;
@@ -123,6 +124,7 @@ public final class StudioRuntime implements AutoCloseable {
   private final ModelProvider model;
   private final ToolRegistry tools;
   private final Bundles bundles;
+  private final Mcp mcp;
   private volatile Worker worker;
   private volatile ChangeSignals orgFsSignals;
   private volatile Map<Lane, Long> depth = new EnumMap<>(Lane.class);
@@ -153,11 +155,13 @@ public final class StudioRuntime implements AutoCloseable {
     cancels = new CancelSignals(nats);
     jobs = new JobStream(datastores.redis());
     model = ModelProviders.from(config.model());
+    var vault = new Vault(config.encryptionKey());
+    mcp = new Mcp(jdbi, vault);
     List<Tool> toolList = new ArrayList<>(BuiltinTools.all(stores.notes(), Clock.systemUTC()));
     toolList.addAll(SandboxTools.all(sandboxes));
     tools = new ToolRegistry(toolList);
     bundles = datastores.objectStore().isPresent()
-        ? new Bundles(jdbi, datastores.objectStore().get(), datastores.nats(), config.instance(), new Vault(config.encryptionKey()),
+        ? new Bundles(jdbi, datastores.objectStore().get(), datastores.nats(), config.instance(), vault,
             tools.names(), new BundleModels(config.model(), model))
         : null;
     if (bundles == null) {
@@ -205,6 +209,7 @@ public final class StudioRuntime implements AutoCloseable {
         new StreamRoutes(authentication, stores.threads(), hub, dispatch.maxStreamClients()),
         new SandboxRoutes(authentication, sandboxes),
         new InternalRoutes(queue, heartbeats)));
+    routes.addAll(mcp.routes(authentication, authenticator));
     if (bundles != null) {
       routes.addAll(bundles.routes(authentication, jobs, heartbeats));
     }
@@ -266,7 +271,7 @@ public final class StudioRuntime implements AutoCloseable {
   private Worker startWorker() {
     var dispatch = config.dispatch();
     String id = config.podName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    var loop = new AgentLoop(model, tools, stores.journal(), events, null, 4096);
+    var loop = new AgentLoop(model, tools, mcp.orgTools(), stores.journal(), events, null, 4096);
     var runner = new AgentRunner(stores.runs(), stores.journal(), loop, events, ends, id, metrics,
         bundles == null ? TurnPlan.Planner.PLATFORM : bundles.turns(loop.platform()));
     List<JobHandler> handlers = new ArrayList<>(jobHandlers);
@@ -398,6 +403,11 @@ public final class StudioRuntime implements AutoCloseable {
       }
     }
     sandboxes.close();
+    try {
+      mcp.close(); // writes the audit rows still queued
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       ends.close(); // records the last acknowledgements before the database goes
     } catch (InterruptedException e) {

@@ -8,7 +8,7 @@ import java.util.Map;
 /** Runs the benchmarks named on the command line ({@code all} for every one). */
 public final class Benchmarks {
   private static final List<Benchmark> ALL = List.of(new OperatorBench(), new RunsBench(), new StreamBench(), new ChaosBench(), new PreviewBench(),
-      new GrepBench(), new SandboxBench(), new BundleBench(), new PlatformBench());
+      new GrepBench(), new SandboxBench(), new BundleBench(), new PlatformBench(), new McpBench());
 
   private Benchmarks() {}
 

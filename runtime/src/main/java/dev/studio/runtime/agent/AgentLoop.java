@@ -10,6 +10,7 @@ import dev.studio.runtime.agent.model.ModelProvider;
 import dev.studio.runtime.agent.model.ModelRequest;
 import dev.studio.runtime.agent.model.ModelResponse;
 import dev.studio.runtime.agent.model.ToolCall;
+import dev.studio.runtime.agent.tools.OrgTools;
 import dev.studio.runtime.agent.tools.Tool;
 import dev.studio.runtime.agent.tools.ToolContext;
 import dev.studio.runtime.agent.tools.ToolRegistry;
@@ -44,6 +45,7 @@ public final class AgentLoop {
   private final StepJournal journal;
   private final EventPublisher events;
   private final int maxTokens;
+  private final OrgTools orgTools;
 
   /**
    * Who a turn is run as: the model, the tools it may call, the system prompt (null for none) and
@@ -68,7 +70,14 @@ public final class AgentLoop {
   }
 
   public AgentLoop(ModelProvider model, ToolRegistry tools, StepJournal journal, EventPublisher events, String system, int maxTokens) {
+    this(model, tools, OrgTools.NONE, journal, events, system, maxTokens);
+  }
+
+  /** @param orgTools tools of the run's org (its MCP connections) the platform's agent also gets */
+  public AgentLoop(ModelProvider model, ToolRegistry tools, OrgTools orgTools, StepJournal journal, EventPublisher events, String system,
+      int maxTokens) {
     this.platform = new Profile(model, tools, system, 0);
+    this.orgTools = orgTools;
     this.journal = journal;
     this.events = events;
     this.maxTokens = maxTokens;
@@ -97,6 +106,10 @@ public final class AgentLoop {
   /** As above, as {@code profile} (a bundle's) rather than as the platform's agent. */
   public Outcome run(Run run, List<ChatMessage> history, List<Step> steps, Supplier<String> stop, boolean firstStepBegun,
       Profile profile) throws InterruptedException {
+    if (profile == platform) {
+      // A bundle names its tools; the platform's agent gets its org's too, as they are now.
+      profile = new Profile(profile.model(), profile.tools().with(orgTools.forOrg(run.orgId())), profile.system(), profile.maxSteps());
+    }
     int maxSteps = profile.maxSteps() > 0 ? Math.min(profile.maxSteps(), run.maxSteps()) : run.maxSteps();
     var conversation = new ArrayList<>(history);
     int step = 0;

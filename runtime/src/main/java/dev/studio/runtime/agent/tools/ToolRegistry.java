@@ -28,6 +28,16 @@ public final class ToolRegistry {
     return new ToolRegistry(tools.values().stream().filter(t -> names.contains(t.name())).toList());
   }
 
+  /** These tools and {@code more}; a name of {@code more} already here keeps the tool here. */
+  public ToolRegistry with(Collection<? extends Tool> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    var all = new LinkedHashMap<>(tools);
+    more.forEach(tool -> all.putIfAbsent(tool.name(), tool));
+    return new ToolRegistry(all.values());
+  }
+
   public java.util.Set<String> names() {
     return java.util.Set.copyOf(tools.keySet());
   }

@@ -1,0 +1,148 @@
+package dev.studio.e2e.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.studio.runtime.Role;
+import dev.studio.runtime.testing.Platform;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * What the /mcp proxy adds to a tool call: the same SDK client calls an SDK server on localhost
+ * directly and through {@code /mcp/{connectionId}} of an api process (token check, connection
+ * lookup, the platform's own cached client to the downstream, the audit row), interleaved call by
+ * call in the same run so both see the same machine. Goal: p50 overhead ≤ 1 ms.
+ */
+public final class McpBench implements Benchmark {
+  static final int WARM_UP = 500;
+  static final int CALLS = 3000;
+  static final String SECRET = "bench-downstream-key";
+
+  @Override
+  public String name() {
+    return "mcp";
+  }
+
+  @Override
+  public Report run() throws Exception {
+    var report = new Report(name());
+    try (var downstream = new Downstream(); var platform = Platform.create()) {
+      var api = platform.process(Role.api, Map.of(), List.of("-Xmx1g"));
+      var admin = platform.admin(api);
+      String org = Platform.org(admin);
+      var caller = admin.as(Platform.token(admin, org, "privileged"));
+      var created = caller.post("/api/" + org + "/connections", Map.of("name", "bench", "url", downstream.url(),
+          "auth", Map.of("type", "header", "header", "X-Api-Key", "value", SECRET)));
+      if (created.status() != 201) {
+        throw new IllegalStateException("cannot create the connection: " + created.text());
+      }
+      String connection = created.at("/id");
+      try (var direct = client("http://127.0.0.1:" + downstream.port(), "/mcp", Map.of("X-Api-Key", SECRET));
+          var proxied = client(admin.base(), "/mcp/" + connection, Map.of("Authorization", "Bearer " + caller.token()))) {
+        direct.initialize();
+        proxied.initialize();
+        var request = new McpSchema.CallToolRequest("echo", Map.of("text", "ping"));
+        for (int i = 0; i < WARM_UP; i++) {
+          direct.callTool(request);
+          proxied.callTool(request);
+        }
+        List<Double> directMs = new ArrayList<>();
+        List<Double> proxiedMs = new ArrayList<>();
+        List<Double> overheadMs = new ArrayList<>();
+        for (int i = 0; i < CALLS; i++) {
+          // Alternate which goes first, so neither always meets a warmer cache or a quieter moment.
+          double d;
+          double p;
+          if (i % 2 == 0) {
+            d = time(direct, request);
+            p = time(proxied, request);
+          } else {
+            p = time(proxied, request);
+            d = time(direct, request);
+          }
+          directMs.add(d);
+          proxiedMs.add(p);
+          overheadMs.add(p - d);
+        }
+        var overhead = Stats.of(overheadMs);
+        report.distribution("tools/call direct to the downstream, baseline", "ms", Stats.of(directMs), "(baseline)", true);
+        report.distribution("tools/call through /mcp/{connectionId}", "ms", Stats.of(proxiedMs), "(see overhead)", true);
+        report.distribution("  overhead per call (proxied - direct, same round)", "ms", overhead, "p50 <= 1 ms", overhead.p50() <= 1.0);
+        report.note("calls", CALLS + " interleaved pairs after " + WARM_UP + " warm-up pairs; api in its own JVM; one SDK client each");
+      }
+    }
+    return report;
+  }
+
+  private static double time(McpSyncClient client, McpSchema.CallToolRequest request) {
+    long start = System.nanoTime();
+    var result = client.callTool(request);
+    double ms = (System.nanoTime() - start) / 1e6;
+    if (Boolean.TRUE.equals(result.isError())) {
+      throw new IllegalStateException("the tool failed: " + result);
+    }
+    return ms;
+  }
+
+  private static McpSyncClient client(String base, String endpoint, Map<String, String> headers) {
+    var transport = HttpClientStreamableHttpTransport.builder(base).endpoint(endpoint)
+        .customizeRequest(request -> headers.forEach(request::header)).build();
+    return McpClient.sync(transport).requestTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  /** An SDK server with one tool, echo, that wants an API key, as a real downstream would. */
+  static final class Downstream implements AutoCloseable {
+    private final Server jetty = new Server();
+    private final McpSyncServer mcp;
+
+    Downstream() throws Exception {
+      var json = new JacksonMcpJsonMapper(new ObjectMapper());
+      var transport = HttpServletStreamableServerTransportProvider.builder().jsonMapper(json).mcpEndpoint("/mcp").build();
+      var schema = new McpSchema.JsonSchema("object", Map.of("text", Map.of("type", "string")), List.of("text"), null, null, null);
+      var echo = McpSchema.Tool.builder().name("echo").description("Returns its text.").inputSchema(schema).build();
+      mcp = McpServer.sync(transport).jsonMapper(json).serverInfo("bench-downstream", "1")
+          .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+          .tools(McpServerFeatures.SyncToolSpecification.builder().tool(echo).callHandler((exchange, call) ->
+              McpSchema.CallToolResult.builder().addContent(new McpSchema.TextContent(String.valueOf(call.arguments().get("text"))))
+                  .isError(false).build()).build())
+          .build();
+      var connector = new ServerConnector(jetty);
+      connector.setHost("127.0.0.1");
+      connector.setPort(0);
+      jetty.addConnector(connector);
+      var context = new ServletContextHandler();
+      context.setContextPath("/");
+      context.addServlet(new ServletHolder(transport), "/*");
+      jetty.setHandler(context);
+      jetty.start();
+    }
+
+    int port() {
+      return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + port() + "/mcp";
+    }
+
+    @Override
+    public void close() throws Exception {
+      mcp.close();
+      jetty.stop();
+    }
+  }
+}

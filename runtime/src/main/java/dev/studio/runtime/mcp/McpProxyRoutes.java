@@ -1,0 +1,209 @@
+package dev.studio.runtime.mcp;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.studio.runtime.auth.Authenticator;
+import dev.studio.runtime.auth.Principal;
+import dev.studio.runtime.http.ApiException;
+import dev.studio.runtime.http.Ids;
+import dev.studio.runtime.http.RouteGroup;
+import dev.studio.runtime.mcp.ToolAudit.Outcome;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /mcp/{connectionId}} and {@code /mcp/virtual-mcp/{id}}: MCP over Streamable HTTP for
+ * external clients (IDEs), with the org's Bearer token. The platform is the MCP server here and
+ * answers each JSON-RPC request with {@code application/json}; it calls the downstream through the
+ * connection's cached SDK client with the vault's credentials, which the IDE never sees.
+ *
+ * <p>Stateless: no session id is issued, and {@code GET} (the optional server-to-client stream)
+ * answers 405 as the transport allows. A downstream that fails or is too slow becomes a JSON-RPC
+ * error in a 200 answer, never an HTTP 500 or a hang; every tools/call leaves an audit row.
+ */
+final class McpProxyRoutes implements RouteGroup {
+  private static final Logger log = LoggerFactory.getLogger(McpProxyRoutes.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> ARGUMENTS = new TypeReference<>() {};
+  /** Newest first: an unknown requested version is answered with the newest, as the spec says. */
+  private static final List<String> PROTOCOL_VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
+  static final int PARSE_ERROR = -32700;
+  static final int INVALID_REQUEST = -32600;
+  static final int METHOD_NOT_FOUND = -32601;
+  static final int INVALID_PARAMS = -32602;
+
+  private final Authenticator authenticator;
+  private final ConnectionStore connections;
+  private final VirtualMcpStore virtuals;
+  private final DownstreamClients clients;
+  private final ToolAudit audit;
+
+  McpProxyRoutes(Authenticator authenticator, ConnectionStore connections, VirtualMcpStore virtuals, DownstreamClients clients,
+      ToolAudit audit) {
+    this.authenticator = authenticator;
+    this.connections = connections;
+    this.virtuals = virtuals;
+    this.clients = clients;
+    this.audit = audit;
+  }
+
+  @Override
+  public void register(RoutesConfig routes) {
+    routes.post("/mcp/virtual-mcp/{id}", ctx -> {
+      var principal = principal(ctx);
+      UUID id = Ids.parse("virtual MCP", ctx.pathParam("id"));
+      var virtual = virtuals.find(id).orElseThrow(() -> ApiException.notFound("virtual MCP", id.toString()));
+      check(principal, virtual.orgId());
+      var members = virtual.connections().stream().map(connections::find).flatMap(java.util.Optional::stream).toList();
+      serve(ctx, principal, new McpEndpoint(virtual.orgId(), virtual.id(), virtual.name(), members));
+    });
+    routes.post("/mcp/{connectionId}", ctx -> {
+      var principal = principal(ctx);
+      UUID id = Ids.parse("connection", ctx.pathParam("connectionId"));
+      var connection = connections.find(id).orElseThrow(() -> ApiException.notFound("connection", id.toString()));
+      check(principal, connection.orgId());
+      serve(ctx, principal, new McpEndpoint(connection.orgId(), null, connection.name(), List.of(connection)));
+    });
+    for (String path : List.of("/mcp/virtual-mcp/{id}", "/mcp/{connectionId}")) {
+      routes.get(path, ctx -> ctx.status(405).header("Allow", "POST"));
+      routes.delete(path, ctx -> ctx.status(405).header("Allow", "POST"));
+    }
+  }
+
+  private Principal principal(Context ctx) {
+    String header = ctx.header("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      ctx.header("WWW-Authenticate", "Bearer");
+      throw ApiException.unauthorized("send the org's API token: Authorization: Bearer <token>");
+    }
+    return authenticator.authenticate(header.substring(7).trim()).orElseThrow(() -> {
+      ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      return ApiException.unauthorized("the token is not valid (unknown, malformed or revoked)");
+    });
+  }
+
+  private static void check(Principal principal, UUID org) {
+    if (!principal.mayAccess(org)) {
+      throw ApiException.forbidden("the token belongs to another org");
+    }
+  }
+
+  private void serve(Context ctx, Principal principal, McpEndpoint endpoint) {
+    JsonNode request;
+    try {
+      request = JSON.readTree(ctx.bodyAsBytes());
+    } catch (java.io.IOException e) {
+      answer(ctx.status(400), error(null, PARSE_ERROR, "the body is not valid JSON"));
+      return;
+    }
+    if (request == null || !request.isObject()) {
+      answer(ctx.status(400), error(null, INVALID_REQUEST, "send one JSON-RPC message as an object (batches are not supported)"));
+      return;
+    }
+    JsonNode id = request.get("id");
+    String method = request.path("method").asText("");
+    if (id == null || id.isNull() || method.isEmpty()) {
+      // A notification, or a response to a request we never send: accepted, nothing to answer.
+      ctx.status(202);
+      return;
+    }
+    JsonNode params = request.path("params");
+    answer(ctx, switch (method) {
+      case "initialize" -> result(id, initialize(endpoint, params));
+      case "ping" -> result(id, JSON.createObjectNode());
+      case "tools/list" -> listTools(id, endpoint);
+      case "tools/call" -> callTool(id, endpoint, principal, params);
+      default -> error(id, METHOD_NOT_FOUND, "method " + method + " is not served here (only initialize, ping, tools/list, tools/call)");
+    });
+  }
+
+  private static ObjectNode initialize(McpEndpoint endpoint, JsonNode params) {
+    String requested = params.path("protocolVersion").asText("");
+    var result = JSON.createObjectNode();
+    result.put("protocolVersion", PROTOCOL_VERSIONS.contains(requested) ? requested : PROTOCOL_VERSIONS.get(0));
+    result.putObject("capabilities").putObject("tools").put("listChanged", false);
+    result.putObject("serverInfo").put("name", endpoint.name()).put("version", "1");
+    return result;
+  }
+
+  private ObjectNode listTools(JsonNode id, McpEndpoint endpoint) {
+    ArrayNode tools = JSON.createArrayNode();
+    for (Connection connection : endpoint.connections()) {
+      try {
+        for (McpSchema.Tool tool : clients.tools(connection)) {
+          ObjectNode json = JSON.valueToTree(tool);
+          if (endpoint.namespaced()) {
+            json.put("name", ToolNames.qualified(connection.name(), tool.name()));
+          }
+          tools.add(json);
+        }
+      } catch (DownstreamException e) {
+        if (!endpoint.namespaced()) {
+          return error(id, e.code(), e.getMessage());
+        }
+        // One downstream down does not take the others' tools away from a virtual MCP.
+        log.warn("virtual MCP {}: {}", endpoint.virtualId(), e.getMessage());
+      }
+    }
+    var result = JSON.createObjectNode();
+    result.set("tools", tools);
+    return result(id, result);
+  }
+
+  private ObjectNode callTool(JsonNode id, McpEndpoint endpoint, Principal principal, JsonNode params) {
+    String name = params.path("name").asText("");
+    if (name.isEmpty()) {
+      return error(id, INVALID_PARAMS, "params.name is required");
+    }
+    var target = endpoint.resolve(name);
+    if (target == null) {
+      return error(id, INVALID_PARAMS, "there is no tool named " + name + " (tools are named <connection>__<tool>)");
+    }
+    Map<String, Object> arguments = params.path("arguments").isObject() ? JSON.convertValue(params.get("arguments"), ARGUMENTS) : Map.of();
+    long start = System.nanoTime();
+    Outcome outcome = Outcome.failed;
+    try {
+      var result = clients.call(target.connection(), target.tool(), arguments);
+      outcome = Boolean.TRUE.equals(result.isError()) ? Outcome.tool_error : Outcome.ok;
+      return result(id, JSON.valueToTree(result));
+    } catch (DownstreamException e) {
+      return error(id, e.code(), e.getMessage());
+    } finally {
+      audit.record(new ToolAudit.Entry(endpoint.orgId(), principal.tokenId(), target.connection().id(), endpoint.virtualId(),
+          target.tool(), outcome, (System.nanoTime() - start) / 1_000_000));
+    }
+  }
+
+  private static ObjectNode result(JsonNode id, JsonNode result) {
+    var response = JSON.createObjectNode().put("jsonrpc", "2.0");
+    response.set("id", id);
+    response.set("result", result);
+    return response;
+  }
+
+  private static ObjectNode error(JsonNode id, int code, String message) {
+    var response = JSON.createObjectNode().put("jsonrpc", "2.0");
+    response.set("id", id == null ? JSON.nullNode() : id);
+    response.putObject("error").put("code", code).put("message", Objects.requireNonNullElse(message, "error"));
+    return response;
+  }
+
+  private static void answer(Context ctx, ObjectNode response) {
+    try {
+      ctx.contentType("application/json").result(JSON.writeValueAsBytes(response));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON-RPC answer does not serialize", e);
+    }
+  }
+}

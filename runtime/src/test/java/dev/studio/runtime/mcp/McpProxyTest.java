@@ -1,0 +1,237 @@
+package dev.studio.runtime.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.studio.runtime.Role;
+import dev.studio.runtime.StudioRuntime;
+import dev.studio.runtime.testing.Api;
+import dev.studio.runtime.testing.Platform;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The /mcp routes with the SDK's own client standing in for the IDE and SDK servers on localhost as
+ * the downstreams: tools listed and called through one connection and through a virtual MCP, the
+ * org's token checked, the audit written, and a downstream that is down or hangs answered with a
+ * JSON-RPC error in bounded time. The downstream credential never reaches a response or the log.
+ */
+class McpProxyTest {
+  static final String SECRET = "downstream-secret-" + System.nanoTime();
+  static final ByteArrayOutputStream log = new ByteArrayOutputStream();
+  static PrintStream originalErr;
+  static Platform platform;
+  static StudioRuntime runtime;
+  static Api admin;
+  static Api api;
+  static String org;
+  static String token;
+  static TestMcpServer tracker;
+  static TestMcpServer wiki;
+  static final List<McpSyncClient> ides = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    // slf4j-simple writes to whatever System.err is at the time: a tee keeps the whole log to search.
+    originalErr = System.err;
+    System.setErr(new PrintStream(new Tee(originalErr, log), true, StandardCharsets.UTF_8));
+    platform = Platform.create();
+    runtime = platform.start(Role.api);
+    admin = platform.admin(runtime);
+    org = Platform.org(admin);
+    token = Platform.token(admin, org, "paid");
+    api = admin.as(token);
+    tracker = TestMcpServer.guarded("Authorization", "Bearer " + SECRET);
+    wiki = TestMcpServer.guarded("X-Wiki-Key", SECRET);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    ides.forEach(McpSyncClient::close);
+    tracker.close();
+    wiki.close();
+    platform.close();
+    System.setErr(originalErr);
+  }
+
+  static String connection(String name, String url, Map<String, Object> auth) {
+    var body = new java.util.HashMap<String, Object>(Map.of("name", name, "url", url));
+    if (auth != null) {
+      body.put("auth", auth);
+    }
+    var created = api.post("/api/" + org + "/connections", body);
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    assertThat(created.text()).doesNotContain(SECRET);
+    return created.at("/id");
+  }
+
+  static McpSyncClient ide(String path, String bearer) {
+    var transport = HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + runtime.port()).endpoint(path)
+        .customizeRequest(request -> request.header("Authorization", "Bearer " + bearer)).build();
+    var client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(15)).build();
+    ides.add(client);
+    return client;
+  }
+
+  static String text(McpSchema.CallToolResult result) {
+    return ((McpSchema.TextContent) result.content().get(0)).text();
+  }
+
+  @Test
+  void anIdeListsAndCallsAConnectionsToolsWithTheVaultsCredentials() {
+    String id = connection("tracker", tracker.url(), Map.of("type", "bearer", "token", SECRET));
+    var ide = ide("/mcp/" + id, token);
+    var init = ide.initialize();
+    assertThat(init.capabilities().tools()).isNotNull();
+
+    var tools = ide.listTools().tools();
+    assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("add", "greet", "record", "fail");
+    assertThat(tools).filteredOn(t -> t.name().equals("add")).first().extracting(t -> t.annotations().readOnlyHint()).isEqualTo(true);
+
+    var sum = ide.callTool(new McpSchema.CallToolRequest("add", Map.of("a", 2, "b", 40)));
+    assertThat(text(sum)).isEqualTo("42");
+    var failed = ide.callTool(new McpSchema.CallToolRequest("fail", Map.of()));
+    assertThat(failed.isError()).isTrue();
+    assertThat(text(failed)).isEqualTo("it failed on purpose");
+    assertThat(tracker.seenHeaderValues).isNotEmpty().allMatch(("Bearer " + SECRET)::equals);
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(audit(id)).containsExactlyInAnyOrder("add:ok", "fail:tool_error"));
+    assertThat(log.toString(StandardCharsets.UTF_8)).doesNotContain(SECRET);
+  }
+
+  @Test
+  void aVirtualMcpAggregatesConnectionsUnderNamespacedNames() {
+    String alpha = connection("alpha", tracker.url(), Map.of("type", "bearer", "token", SECRET));
+    String beta = connection("beta", wiki.url(), Map.of("type", "header", "header", "X-Wiki-Key", "value", SECRET));
+    String down = connection("gone", "http://127.0.0.1:1/mcp", null);
+    var created = api.post("/api/" + org + "/virtual-mcps", Map.of("name", "everything", "connections", List.of(alpha, beta, down)));
+    assertThat(created.status()).isEqualTo(201);
+    String virtual = created.at("/id");
+    assertThat(api.get("/api/" + org + "/virtual-mcps/" + virtual).json().get("connections")).hasSize(3);
+
+    var ide = ide("/mcp/virtual-mcp/" + virtual, token);
+    ide.initialize();
+    var names = ide.listTools().tools().stream().map(McpSchema.Tool::name).toList();
+    assertThat(names).contains("alpha__add", "alpha__greet", "beta__add", "beta__greet").noneMatch(n -> n.startsWith("gone__"));
+    assertThat(text(ide.callTool(new McpSchema.CallToolRequest("beta__greet", Map.of("name", "ada"))))).isEqualTo("hello, ada");
+    assertThat(text(ide.callTool(new McpSchema.CallToolRequest("alpha__add", Map.of("a", 1, "b", 1))))).isEqualTo("2");
+    assertThatThrownBy(() -> ide.callTool(new McpSchema.CallToolRequest("nobody__add", Map.of()))).isInstanceOf(McpError.class)
+        .hasMessageContaining("no tool named nobody__add");
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(auditOfVirtual(virtual)).containsExactlyInAnyOrder("greet:ok", "add:ok"));
+    assertThat(api.delete("/api/" + org + "/virtual-mcps/" + virtual).status()).isEqualTo(204);
+    assertThat(admin.as(token).postRaw("/mcp/virtual-mcp/" + virtual, "{}").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aTokenOfAnotherOrgIsRefused() {
+    String id = connection("mine", tracker.url(), Map.of("type", "bearer", "token", SECRET));
+    String other = Platform.org(admin);
+    String otherToken = Platform.token(admin, other, "paid");
+    var request = "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"tools/list\"}";
+    assertThat(api.as(otherToken).postRaw("/mcp/" + id, request).status()).isEqualTo(403);
+    assertThat(api.as("sta_not_a_token").postRaw("/mcp/" + id, request).status()).isEqualTo(401);
+    assertThatThrownBy(() -> ide("/mcp/" + id, otherToken).initialize()).isInstanceOf(RuntimeException.class);
+    String virtual = api.post("/api/" + org + "/virtual-mcps", Map.of("name", "v", "connections", List.of(id))).at("/id");
+    assertThat(api.as(otherToken).postRaw("/mcp/virtual-mcp/" + virtual, request).status()).isEqualTo(403);
+    // Nor can another org aggregate this org's connection.
+    var stolen = api.as(admin.token()).post("/api/" + other + "/virtual-mcps", Map.of("name", "v", "connections", List.of(id)));
+    assertThat(stolen.status()).isEqualTo(400);
+    assertThat(stolen.at("/error/details/field")).isEqualTo("connections");
+  }
+
+  @Test
+  void aDownstreamThatIsDownGivesAJsonRpcErrorAtOnce() {
+    String id = connection("offline", "http://127.0.0.1:1/mcp", null);
+    var ide = ide("/mcp/" + id, token);
+    ide.initialize();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> ide.callTool(new McpSchema.CallToolRequest("add", Map.of()))).isInstanceOf(McpError.class)
+        .hasMessageContaining("offline").hasMessageContaining("unreachable");
+    assertThatThrownBy(ide::listTools).isInstanceOf(McpError.class).hasMessageContaining("unreachable");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(audit(id)).containsExactly("add:failed"));
+  }
+
+  @Test
+  void aDownstreamThatHangsGivesAJsonRpcErrorWithinItsTimeout() throws Exception {
+    try (var hanging = new ServerSocket(0)) {
+      var held = new CopyOnWriteArrayList<Socket>();
+      Thread.ofVirtual().start(() -> {
+        while (!hanging.isClosed()) {
+          try {
+            held.add(hanging.accept()); // read nothing, answer nothing
+          } catch (java.io.IOException e) {
+            return;
+          }
+        }
+      });
+      String id = api.post("/api/" + org + "/connections", Map.of("name", "stuck", "url",
+          "http://127.0.0.1:" + hanging.getLocalPort() + "/mcp", "timeoutMs", 1000)).at("/id");
+      var ide = ide("/mcp/" + id, token);
+      ide.initialize();
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> ide.callTool(new McpSchema.CallToolRequest("add", Map.of()))).isInstanceOf(McpError.class)
+          .hasMessageContaining("stuck").hasMessageContaining("did not answer within 1000 ms");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      for (var socket : held) {
+        socket.close();
+      }
+    }
+  }
+
+  static List<String> audit(String connection) {
+    return runtime.datastores().postgres().jdbi().withHandle(h -> h.createQuery(
+        "select tool || ':' || outcome from mcp_audit where connection_id = cast(? as uuid) and token_id is not null")
+        .bind(0, connection).mapTo(String.class).list());
+  }
+
+  static List<String> auditOfVirtual(String virtual) {
+    return runtime.datastores().postgres().jdbi().withHandle(h -> h.createQuery(
+        "select tool || ':' || outcome from mcp_audit where virtual_id = cast(? as uuid)").bind(0, virtual).mapTo(String.class).list());
+  }
+
+  /** Writes to two streams. */
+  static final class Tee extends OutputStream {
+    private final OutputStream a;
+    private final OutputStream b;
+
+    Tee(OutputStream a, OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public void write(int c) throws java.io.IOException {
+      a.write(c);
+      synchronized (b) {
+        b.write(c);
+      }
+    }
+
+    @Override
+    public void write(byte[] bytes, int off, int len) throws java.io.IOException {
+      a.write(bytes, off, len);
+      synchronized (b) {
+        b.write(bytes, off, len);
+      }
+    }
+  }
+}
