@@ -1,25 +1,16 @@
 package dev.studio.e2e.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.studio.runtime.Role;
+import dev.studio.runtime.mcp.TestMcpServer;
 import dev.studio.runtime.testing.Platform;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.server.McpServer;
-import io.modelcontextprotocol.server.McpServerFeatures;
-import io.modelcontextprotocol.server.McpSyncServer;
-import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * What the /mcp proxy adds to a tool call: the same SDK client calls an SDK server on localhost
@@ -40,7 +31,7 @@ public final class McpBench implements Benchmark {
   @Override
   public Report run() throws Exception {
     var report = new Report(name());
-    try (var downstream = new Downstream(); var platform = Platform.create()) {
+    try (var downstream = TestMcpServer.guarded("X-Api-Key", SECRET); var platform = Platform.create()) {
       var api = platform.process(Role.api, Map.of(), List.of("-Xmx1g"));
       var admin = platform.admin(api);
       String org = Platform.org(admin);
@@ -51,11 +42,11 @@ public final class McpBench implements Benchmark {
         throw new IllegalStateException("cannot create the connection: " + created.text());
       }
       String connection = created.at("/id");
-      try (var direct = client("http://127.0.0.1:" + downstream.port(), "/mcp", Map.of("X-Api-Key", SECRET));
+      try (var direct = client(downstream.url().replace("/mcp", ""), "/mcp", Map.of("X-Api-Key", SECRET));
           var proxied = client(admin.base(), "/mcp/" + connection, Map.of("Authorization", "Bearer " + caller.token()))) {
         direct.initialize();
         proxied.initialize();
-        var request = new McpSchema.CallToolRequest("echo", Map.of("text", "ping"));
+        var request = new McpSchema.CallToolRequest("greet", Map.of("name", "bench"));
         for (int i = 0; i < WARM_UP; i++) {
           direct.callTool(request);
           proxied.callTool(request);
@@ -102,47 +93,5 @@ public final class McpBench implements Benchmark {
     var transport = HttpClientStreamableHttpTransport.builder(base).endpoint(endpoint)
         .customizeRequest(request -> headers.forEach(request::header)).build();
     return McpClient.sync(transport).requestTimeout(Duration.ofSeconds(10)).build();
-  }
-
-  /** An SDK server with one tool, echo, that wants an API key, as a real downstream would. */
-  static final class Downstream implements AutoCloseable {
-    private final Server jetty = new Server();
-    private final McpSyncServer mcp;
-
-    Downstream() throws Exception {
-      var json = new JacksonMcpJsonMapper(new ObjectMapper());
-      var transport = HttpServletStreamableServerTransportProvider.builder().jsonMapper(json).mcpEndpoint("/mcp").build();
-      var schema = new McpSchema.JsonSchema("object", Map.of("text", Map.of("type", "string")), List.of("text"), null, null, null);
-      var echo = McpSchema.Tool.builder().name("echo").description("Returns its text.").inputSchema(schema).build();
-      mcp = McpServer.sync(transport).jsonMapper(json).serverInfo("bench-downstream", "1")
-          .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-          .tools(McpServerFeatures.SyncToolSpecification.builder().tool(echo).callHandler((exchange, call) ->
-              McpSchema.CallToolResult.builder().addContent(new McpSchema.TextContent(String.valueOf(call.arguments().get("text"))))
-                  .isError(false).build()).build())
-          .build();
-      var connector = new ServerConnector(jetty);
-      connector.setHost("127.0.0.1");
-      connector.setPort(0);
-      jetty.addConnector(connector);
-      var context = new ServletContextHandler();
-      context.setContextPath("/");
-      context.addServlet(new ServletHolder(transport), "/*");
-      jetty.setHandler(context);
-      jetty.start();
-    }
-
-    int port() {
-      return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
-    }
-
-    String url() {
-      return "http://127.0.0.1:" + port() + "/mcp";
-    }
-
-    @Override
-    public void close() throws Exception {
-      mcp.close();
-      jetty.stop();
-    }
   }
 }

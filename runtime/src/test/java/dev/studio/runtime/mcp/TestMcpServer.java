@@ -23,12 +23,13 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * A real MCP server on localhost, built with the SDK's server side over Streamable HTTP at
  * {@code /mcp}: the downstream the platform connects to in tests. Optionally it refuses requests
- * that lack a required header value (401), as a server guarding its tools with a key would.
+ * that lack a required header value (401), as a server guarding its tools with a key would. The
+ * MCP benchmark uses it as its downstream too.
  *
  * <p>Tools: {@code add} (read-only), {@code greet}, {@code record} (a side effect, not idempotent)
  * and {@code fail} (answers a tool error).
  */
-final class TestMcpServer implements AutoCloseable {
+public final class TestMcpServer implements AutoCloseable {
   private static final JacksonMcpJsonMapper JSON = new JacksonMcpJsonMapper(new ObjectMapper());
 
   private final Server jetty;
@@ -69,16 +70,16 @@ final class TestMcpServer implements AutoCloseable {
     jetty.start();
   }
 
-  static TestMcpServer open() throws Exception {
+  public static TestMcpServer open() throws Exception {
     return new TestMcpServer(null, null);
   }
 
   /** A server that answers 401 unless {@code header} is {@code value}. */
-  static TestMcpServer guarded(String header, String value) throws Exception {
+  public static TestMcpServer guarded(String header, String value) throws Exception {
     return new TestMcpServer(header, value);
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort() + "/mcp";
   }
 
