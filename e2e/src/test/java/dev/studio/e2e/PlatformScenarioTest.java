@@ -8,22 +8,15 @@ import dev.studio.crd.v1alpha1.Bundle;
 import dev.studio.crd.v1alpha1.Condition;
 import dev.studio.crd.v1alpha1.StudioDeployment;
 import dev.studio.crd.v1alpha1.WorkerPool;
-import dev.studio.e2e.process.ProcessKubelet;
+import dev.studio.e2e.process.ProcessPlatform;
 import dev.studio.operator.Fixtures;
-import dev.studio.operator.MockCluster;
-import dev.studio.operator.OperatorConfig;
 import dev.studio.operator.status.KstatusEvaluator;
-import dev.studio.runtime.TestDatabase;
 import dev.studio.runtime.bundle.TestBundles;
 import dev.studio.runtime.testing.Api;
 import dev.studio.runtime.testing.Platform;
-import dev.studio.runtime.testing.S3Server;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,58 +31,26 @@ import org.junit.jupiter.api.Test;
 class PlatformScenarioTest {
   static final Duration STARTUP = Duration.ofSeconds(180);
 
-  S3Server s3;
-  TestDatabase database;
-  MockCluster cluster;
-  ProcessKubelet kubelet;
+  ProcessPlatform platform;
   String name;
 
   @BeforeEach
   void start() {
-    s3 = S3Server.start();
-    database = TestDatabase.create();
-    cluster = MockCluster.start();
-    kubelet = new ProcessKubelet(cluster.client, Fixtures.NAMESPACE);
-    name = "e2e-" + UUID.randomUUID().toString().substring(0, 6); // its own Redis prefix and NATS subjects
-    var base = MockCluster.operatorConfig();
-    cluster.startOperator(new OperatorConfig(base.watchNamespaces(), false, base.leaseName(), null, "process-mode", 0, base.images(), 4,
-        new OperatorConfig.Autoscaling("http://127.0.0.1:" + kubelet.servicePort(name + "-api"), Duration.ofSeconds(5),
-            Duration.ofSeconds(60))));
-    kubelet.start();
+    platform = ProcessPlatform.start("e2e");
+    name = platform.name;
   }
 
   @AfterEach
   void stop() {
-    kubelet.close();
-    cluster.close();
-    database.close();
-    s3.close();
+    platform.close();
   }
 
   @Test
   void applyAStudioChatThroughItsWebTierAndDeleteIt() {
-    var env = s3.env();
-    cluster.client.resource(Fixtures.secret("db", Map.of("uri", database.url()))).create();
-    cluster.client.resource(Fixtures.secret("s3", Map.of("access-key-id", env.get("S3_ACCESS_KEY_ID"),
-        "secret-access-key", env.get("S3_SECRET_ACCESS_KEY")))).create();
-    var studio = Fixtures.valid("""
-        apiVersion: studio.dev/v1alpha1
-        kind: StudioDeployment
-        metadata: {name: %s, namespace: %s}
-        spec:
-          publicUrl: http://127.0.0.1:%d
-          web: {replicas: 1}
-          api: {replicas: 1}
-          worker: {replicas: 1, maxConcurrentRuns: 4, listenQueues: [paid, registered, anonymous]}
-          database: {urlSecretRef: {name: db, key: uri}}
-          redis: {url: "redis://127.0.0.1:6379"}
-          nats: {url: "nats://127.0.0.1:4222"}
-          objectStore: {endpoint: "%s", bucket: %s, forcePathStyle: true, credentialsSecretRef: {name: s3}}
-          model: {provider: dev}
-          sandbox: {previewDomain: preview.127.0.0.1.nip.io}
-        """.formatted(name, Fixtures.NAMESPACE, kubelet.servicePort(name + "-web"), env.get("S3_ENDPOINT"), env.get("S3_BUCKET")),
-        StudioDeployment.class);
-    cluster.client.resource(studio).create();
+    var cluster = platform.cluster;
+    var kubelet = platform.kubelet;
+    var env = platform.s3.env();
+    platform.apply("{replicas: 1, maxConcurrentRuns: 4, listenQueues: [paid, registered, anonymous]}");
 
     await().atMost(STARTUP).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
       var ready = studio().getStatus() == null ? Optional.<Condition>empty() : studio().getStatus().condition(Condition.READY);
@@ -100,7 +61,7 @@ class PlatformScenarioTest {
     assertThat(KstatusEvaluator.of(studio(), studio().getStatus(), studio().getStatus().observedGeneration())).isEqualTo(Current);
 
     // Everything a user does goes through the web tier, as it would through the cluster's front door.
-    var admin = new Api("http://127.0.0.1:" + kubelet.servicePort(name + "-web"), adminToken());
+    var admin = new Api("http://127.0.0.1:" + platform.webPort(), platform.adminToken());
     String org = Platform.org(admin);
     var user = admin.as(Platform.token(admin, org, "paid"));
     String thread = Platform.thread(user, org);
@@ -125,7 +86,7 @@ class PlatformScenarioTest {
     // A Bundle from the object store: the operator has the platform's api import and validate it,
     // the worker processes load it, and a message naming it is answered by it.
     byte[] jar = TestBundles.jar(TestBundles.wordToolsSources(), TestBundles.wordToolsResources());
-    s3.client().putObject(b -> b.bucket(env.get("S3_BUCKET")).key("uploads/word-tools.jar"),
+    platform.s3.client().putObject(b -> b.bucket(env.get("S3_BUCKET")).key("uploads/word-tools.jar"),
         software.amazon.awssdk.core.sync.RequestBody.fromBytes(jar));
     var bundle = cluster.client.resource(Fixtures.valid("""
         apiVersion: studio.dev/v1alpha1
@@ -164,12 +125,6 @@ class PlatformScenarioTest {
   }
 
   private StudioDeployment studio() {
-    return cluster.client.resources(StudioDeployment.class).inNamespace(Fixtures.NAMESPACE).withName(name).get();
-  }
-
-  private String adminToken() {
-    var secret = cluster.client.secrets().inNamespace(Fixtures.NAMESPACE).withName(name + "-generated").get();
-    return Optional.ofNullable(secret).map(s -> s.getData()).map(d -> d.get("admin-token"))
-        .map(v -> new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8).trim()).orElseThrow();
+    return platform.studio().orElse(null);
   }
 }
