@@ -1,5 +1,6 @@
 package dev.studio.runtime;
 
+import dev.studio.runtime.web.WebAssets;
 import java.nio.file.Path;
 
 /**

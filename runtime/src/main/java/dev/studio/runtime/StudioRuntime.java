@@ -35,6 +35,7 @@ import dev.studio.runtime.http.OrgRoutes;
 import dev.studio.runtime.http.RouteGroup;
 import dev.studio.runtime.http.RunRoutes;
 import dev.studio.runtime.http.SandboxRoutes;
+import dev.studio.runtime.http.SessionRoutes;
 import dev.studio.runtime.http.StreamRoutes;
 import dev.studio.runtime.http.ThreadRoutes;
 import dev.studio.runtime.http.TokenRoutes;
@@ -64,6 +65,8 @@ import dev.studio.runtime.stream.JetStreamPublisher;
 import dev.studio.runtime.stream.RunEnds;
 import dev.studio.runtime.stream.StreamHub;
 import dev.studio.runtime.stream.Streams;
+import dev.studio.runtime.web.WebAssets;
+import dev.studio.runtime.web.WebRoutes;
 import dev.studio.runtime.vault.Vault;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.Gauge;
@@ -178,6 +181,7 @@ public final class StudioRuntime implements AutoCloseable {
     if (config.role().servesApi()) {
       hub = new StreamHub(datastores.nats(), metrics);
       routes.addAll(apiRoutes());
+      routes.add(new WebRoutes(WebAssets.load()));
       sandboxes.startActivityReports();
     } else {
       hub = null;
@@ -199,6 +203,7 @@ public final class StudioRuntime implements AutoCloseable {
     var routes = new ArrayList<RouteGroup>(List.of(
         authentication,
         new OrgRoutes(stores.orgs()),
+        new SessionRoutes(stores.orgs(), config.model()),
         new TokenRoutes(authentication, stores.tokens(), id -> {
           authenticator.forget(id);
           nats.publish(TOKEN_REVOKED, id.toString().getBytes(StandardCharsets.UTF_8));

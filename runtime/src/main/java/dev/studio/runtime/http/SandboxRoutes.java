@@ -48,6 +48,10 @@ public final class SandboxRoutes implements RouteGroup {
   @Override
   public void register(RoutesConfig routes) {
     routes.post("/api/{org}/sandboxes", this::create);
+    routes.get("/api/{org}/sandboxes", ctx -> {
+      var scope = authentication.scope(ctx);
+      ctx.json(Map.of("sandboxes", sandboxes.store().owned(scope.org().id(), scope.principal().actor()).stream().map(SandboxRoutes::json).toList()));
+    });
     routes.get("/api/{org}/sandboxes/{sandbox}", ctx -> ctx.json(json(owned(ctx))));
     routes.delete("/api/{org}/sandboxes/{sandbox}", ctx -> {
       var sandbox = owned(ctx);
@@ -145,6 +149,7 @@ public final class SandboxRoutes implements RouteGroup {
     json.put("repo", sandbox.spec().repo());
     json.put("ref", sandbox.spec().ref());
     json.put("state", sandbox.state().name());
+    json.put("phase", sandbox.phase());
     json.put("previewUrl", sandbox.previewUrl());
     json.put("error", sandbox.error());
     json.put("createdAt", sandbox.createdAt().toString());

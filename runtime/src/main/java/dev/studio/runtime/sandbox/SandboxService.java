@@ -124,6 +124,7 @@ public final class SandboxService implements AutoCloseable {
   private void setUp(Sandbox sandbox, String orgSlug) {
     String doing = "launch";
     try {
+      store.phase(sandbox.id(), "launch");
       var daemon = provider.launch(sandbox.handle(), sandbox.owner(), sandbox.spec());
       var spec = sandbox.spec();
       ObjectNode config = JSON.createObjectNode().put("repo", spec.repo());
@@ -133,6 +134,7 @@ public final class SandboxService implements AutoCloseable {
       putIfPresent(config, "start", spec.start());
       config.put("port", provider.devServerPort(spec));
       doing = "config";
+      store.phase(sandbox.id(), doing);
       expectOk(client.callSafely(daemon, "POST", "/_sandbox/config", config.toString(), Duration.ofSeconds(30)), "config");
       if (!spec.orgFs().isEmpty()) {
         doing = "orgfs-config";
@@ -143,6 +145,7 @@ public final class SandboxService implements AutoCloseable {
       }
       for (String phase : new String[] {"clone", "install", "build", "start"}) {
         doing = phase;
+        store.phase(sandbox.id(), phase);
         var reply = client.callSafely(daemon, "POST", "/_sandbox/setup/" + phase, "{}", SETUP_TIMEOUT);
         if (reply.status() == 409 && !phase.equals("clone")) {
           continue; // nothing configured for this phase
@@ -155,6 +158,7 @@ public final class SandboxService implements AutoCloseable {
         }
       }
       doing = "waiting for the dev server";
+      store.phase(sandbox.id(), "preview");
       awaitPreview(daemon);
       store.ready(sandbox.id(), daemon.previewUrl());
     } catch (Exception e) {

@@ -11,7 +11,7 @@ import org.jdbi.v3.core.Jdbi;
 /** Sandboxes and the threads that work in them, in PostgreSQL. */
 public final class SandboxStore {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String COLUMNS = "id, org_id, owner, handle, spec, state, preview_url, error, created_at";
+  private static final String COLUMNS = "id, org_id, owner, handle, spec, state, phase, preview_url, error, created_at";
 
   private final Jdbi jdbi;
 
@@ -41,6 +41,18 @@ public final class SandboxStore {
   public List<Sandbox> ready(int limit) {
     return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from sandboxes where state = 'ready' order by created_at limit ?")
         .bind(0, limit).map((rs, ctx) -> sandbox(rs)).list());
+  }
+
+  /** The owner's sandboxes in the org, newest first. */
+  public List<Sandbox> owned(UUID orgId, String owner) {
+    return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from sandboxes where org_id = ? and owner = ? order by created_at desc")
+        .bind(0, orgId).bind(1, owner).map((rs, ctx) -> sandbox(rs)).list());
+  }
+
+  /** Records the setup step a starting sandbox is in. */
+  public void phase(UUID id, String phase) {
+    jdbi.useHandle(h -> h.createUpdate("update sandboxes set phase = ? where id = ? and state = 'starting'")
+        .bind(0, phase).bind(1, id).execute());
   }
 
   public void ready(UUID id, String previewUrl) {
@@ -96,7 +108,7 @@ public final class SandboxStore {
       throw new SQLException("unreadable sandbox spec", e);
     }
     return new Sandbox(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getString("owner"),
-        rs.getString("handle"), spec, Sandbox.State.valueOf(rs.getString("state")), rs.getString("preview_url"),
+        rs.getString("handle"), spec, Sandbox.State.valueOf(rs.getString("state")), rs.getString("phase"), rs.getString("preview_url"),
         rs.getString("error"), rs.getTimestamp("created_at").toInstant());
   }
 }

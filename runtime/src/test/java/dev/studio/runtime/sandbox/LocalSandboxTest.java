@@ -2,10 +2,10 @@ package dev.studio.runtime.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.studio.daemon.DaemonMain;
 import dev.studio.runtime.Role;
 import dev.studio.runtime.testing.Api;
 import dev.studio.runtime.testing.Platform;
+import dev.studio.runtime.testing.Projects;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -233,10 +233,8 @@ class LocalSandboxTest {
     }
   }
 
-  /** The daemon from this test's own classpath, as a process. */
   private static List<String> daemonCommand() {
-    return List.of(ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
-        DaemonMain.class.getName());
+    return Projects.daemonCommand();
   }
 
   private static Api.Response awaitReady(Api user, String org, String sandbox) throws InterruptedException {
@@ -275,33 +273,7 @@ class LocalSandboxTest {
     return URI.create("http://127.0.0.1:" + URI.create(previewUrl).getPort() + "/");
   }
 
-  /** A bare repository with a Node dev server that serves index.html as it is on disk now. */
   private String bareRepository() throws Exception {
-    Path seed = Files.createDirectories(dir.resolve("seed"));
-    Files.writeString(seed.resolve("index.html"), "<html><body><p>hello from version one</p></body></html>");
-    Files.writeString(seed.resolve("server.js"), """
-        const http = require("http");
-        const fs = require("fs");
-        http.createServer((req, res) => {
-          res.writeHead(200, {"Content-Type": "text/html"});
-          res.end(fs.readFileSync("index.html"));
-        }).listen(Number(process.env.PORT), "127.0.0.1");
-        """);
-    git(seed, "init", "--quiet", "--initial-branch=main");
-    git(seed, "add", "--all");
-    git(seed, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", "A dev server");
-    Path bare = dir.resolve("project.git");
-    git(dir, "clone", "--quiet", "--bare", seed.toString(), bare.toString());
-    return bare.toUri().toString();
-  }
-
-  private static void git(Path in, String... args) throws Exception {
-    var command = new java.util.ArrayList<>(List.of("git"));
-    command.addAll(List.of(args));
-    var process = new ProcessBuilder(command).directory(in.toFile()).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes());
-    if (process.waitFor() != 0) {
-      throw new IllegalStateException("git " + String.join(" ", args) + ": " + out);
-    }
+    return Projects.nodeDevServer(dir);
   }
 }
