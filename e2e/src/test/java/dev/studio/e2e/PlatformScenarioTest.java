@@ -13,6 +13,7 @@ import dev.studio.operator.Fixtures;
 import dev.studio.operator.status.KstatusEvaluator;
 import dev.studio.runtime.bundle.TestBundles;
 import dev.studio.runtime.testing.Api;
+import dev.studio.runtime.testing.Browser;
 import dev.studio.runtime.testing.Platform;
 import java.time.Duration;
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 
 /**
  * The platform as a user meets it, in process mode: the real operator on the fabric8 mock API
@@ -70,6 +73,7 @@ class PlatformScenarioTest {
     assertThat(ended.at("/state")).isEqualTo("completed");
     var messages = user.get("/api/" + org + "/threads/" + thread + "/messages").json().path("messages");
     assertThat(messages.get(1).path("text").asText()).isEqualTo("Echo: hello from the web tier");
+    theAppWorksThroughTheWebTier(org, thread, Platform.token(admin, org, "paid"));
 
     // A WorkerPool for the privileged queue: its workers start, and the admin's runs land there.
     var pool = cluster.client.resource(Fixtures.valid("""
@@ -108,7 +112,10 @@ class PlatformScenarioTest {
     assertThat(bundled.status()).as(bundled.text()).isEqualTo(202);
     assertThat(Platform.awaitRun(user, org, bundled.at("/runId"), Duration.ofSeconds(60)).at("/state")).isEqualTo("completed");
     messages = user.get("/api/" + org + "/threads/" + thread + "/messages").json().path("messages");
-    assertThat(messages.get(3).path("text").asText()).endsWith("your message has 3 words");
+    var answer = java.util.stream.StreamSupport.stream(messages.spliterator(), false)
+        .filter(m -> bundled.at("/runId").equals(m.path("runId").asText()) && m.path("role").asText().equals("assistant")).findFirst();
+    assertThat(answer).as("the bundle's answer in %s", messages).isPresent();
+    assertThat(answer.get().path("text").asText()).endsWith("your message has 3 words");
 
     // Delete everything that was applied (what it made goes with it).
     cluster.client.resource(bundle).delete();
@@ -126,5 +133,35 @@ class PlatformScenarioTest {
 
   private StudioDeployment studio() {
     return platform.studio().orElse(null);
+  }
+
+  /**
+   * The web tier serves the app the init container exported (nginx itself where it is installed,
+   * running the operator's config) and proxies the api, SSE included: a person in a browser sees
+   * the thread and a new answer streamed.
+   */
+  private void theAppWorksThroughTheWebTier(String org, String thread, String token) {
+    String web = "http://127.0.0.1:" + platform.webPort();
+    var page = new Api(web, "none").get("/");
+    assertThat(page.status()).isEqualTo(200);
+    var script = java.util.regex.Pattern.compile("assets/app\\.[0-9a-f]{10}\\.js").matcher(page.text());
+    assertThat(script.find()).as(page.text()).isTrue();
+    var asset = new Api(web, "none").get("/" + script.group());
+    assertThat(asset.header("Cache-Control")).isEqualTo("public, max-age=31536000, immutable");
+    if (dev.studio.e2e.process.Nginx.installed().isPresent()) {
+      assertThat(asset.header("Server")).startsWith("nginx");
+    }
+    try (var browser = Browser.open()) {
+      browser.get(web + "/");
+      browser.labelled("API token").sendKeys(token);
+      browser.button("Sign in").click();
+      browser.find(By.xpath("//button[normalize-space()='New thread']"));
+      browser.get(web + "/#/chat/" + thread);
+      browser.until(d -> d.findElements(By.cssSelector(".run[data-state='completed'] .step.text")).stream()
+          .anyMatch(e -> e.getText().equals("Echo: hello from the web tier")) ? true : null);
+      browser.labelled("Message").sendKeys("and hello from a browser", Keys.ENTER);
+      browser.until(d -> d.findElements(By.cssSelector(".run:nth-child(2)[data-state='completed'] .step.text")).stream()
+          .anyMatch(e -> e.getText().equals("Echo: and hello from a browser")) ? true : null);
+    }
   }
 }

@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
 
 /**
  * One replica of a Deployment, its containers run as local processes: the runtime image's
- * programs from the runtime's jar (init containers first, to the end), the web container as the
- * {@link WebStandIn}. The pod's one HTTP port is {@code port}; volumes are directories of its own.
+ * programs from the runtime's jar (init containers first, to the end), the web container as a real
+ * {@link Nginx} running the operator's config where nginx is installed, else as the {@link WebStandIn}. The pod's one HTTP port is {@code port}; volumes are directories of its own.
  */
 final class LocalPod implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -119,8 +119,13 @@ final class LocalPod implements AutoCloseable {
         problems.add("the web config names no upstream");
         return;
       }
-      running.add(new WebStandIn(port, "http://127.0.0.1:" + cluster.servicePort().applyAsInt(upstream.group(1)),
-          mounted(main, volumes, "/usr/share/nginx/html")));
+      int upstreamPort = cluster.servicePort().applyAsInt(upstream.group(1));
+      Path root = mounted(main, volumes, "/usr/share/nginx/html");
+      if (Nginx.installed().isPresent()) {
+        running.add(Nginx.start(config, upstreamPort, port, root, Files.createDirectories(dir.resolve("nginx"))));
+      } else {
+        running.add(new WebStandIn(port, "http://127.0.0.1:" + upstreamPort, root));
+      }
     } else if (image.contains("studio-runtime")) {
       var env = PodEnv.of(main, name, cluster.namespace(), cluster.secrets(), cluster.configMaps());
       env.put("STUDIO_HTTP_PORT", Integer.toString(port));
