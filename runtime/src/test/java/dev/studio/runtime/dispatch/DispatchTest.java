@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -186,6 +187,40 @@ class DispatchTest {
     var again = api.post("/api/" + org + "/runs/" + slow + "/cancel", Map.of());
     assertThat(again.status()).isEqualTo(409);
     assertThat(again.at("/error/message")).contains("already ended (cancelled)");
+  }
+
+  /**
+   * Stop pressed while a side-effecting tool is in flight: the run ends cancelled, and neither the
+   * worker nor recovery (after the lease would have lapsed) runs that tool call again.
+   */
+  @Test
+  void aCancelledRunsInFlightToolCallIsNotRepeated() throws Exception {
+    var runtime = platform.start(Role.all);
+    var api = platform.admin(runtime);
+    String org = Platform.org(api);
+    String thread = Platform.thread(api, org);
+    String run = Platform.post(api, org, thread, "/tool remember {\"text\": \"only once\", \"delayMillis\": 1500}");
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!api.get("/api/" + org + "/runs/" + run).text().contains("\"kind\":\"tool\"") && System.nanoTime() < deadline) {
+      sleep(20);
+    }
+    assertThat(api.post("/api/" + org + "/runs/" + run + "/cancel", Map.of()).at("/state")).isEqualTo("cancelled");
+
+    // Well past the tool's delay and the 3 s lease: what recovery would have resumed, it has not.
+    sleep(7_000);
+    var ended = api.get("/api/" + org + "/runs/" + run);
+    assertThat(ended.at("/state")).isEqualTo("cancelled");
+    var toolSteps = new ArrayList<Integer>();
+    ended.json().path("steps").forEach(step -> {
+      if (step.path("kind").asText().equals("tool")) {
+        toolSteps.add(step.path("attempt").asInt());
+      }
+    });
+    assertThat(toolSteps).containsExactly(1);
+    var jdbi = Jdbi.create(platform.database().jdbcUrl());
+    int notes = jdbi.withHandle(h -> h.createQuery("select count(*) from notes where run_id = cast(? as uuid)").bind(0, run)
+        .mapTo(Integer.class).one());
+    assertThat(notes).isLessThanOrEqualTo(1);
   }
 
   static void awaitState(Api api, String org, String run, String state) {
