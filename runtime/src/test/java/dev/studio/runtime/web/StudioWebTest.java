@@ -77,6 +77,42 @@ class StudioWebTest {
     }
   }
 
+  /**
+   * The api the browser streams from goes away mid-run and comes back: the page reconnects with
+   * the last event id it saw and the answer continues where it was, nothing repeated or lost.
+   */
+  @Test
+  void theStreamResumesAfterTheApiComesBack() throws Exception {
+    try (var platform = Platform.create(); var browser = Browser.open()) {
+      platform.start(Role.worker);
+      int port = freePort();
+      var api = platform.start(Role.api, Map.of("STUDIO_HTTP_PORT", Integer.toString(port), "SHUTDOWN_GRACE_SECONDS", "1"));
+      var admin = platform.admin(api);
+      String org = Platform.org(admin);
+      String token = Platform.token(admin, org, "paid");
+      String thread = Platform.thread(admin.as(token), org);
+      signIn(browser, port, token);
+      browser.get("http://127.0.0.1:" + port + "/#/chat/" + thread);
+
+      browser.labelled("Message").sendKeys("/slow 150 " + WORDS, Keys.ENTER);
+      WebElement run = browser.find(By.cssSelector(".run[data-state='running']"));
+      browser.until(d -> agentText(run).contains("fox") ? true : null);
+      api.close();
+      browser.until(d -> d.findElement(By.cssSelector(".stream-state")).getText().startsWith("reconnecting") ? true : null);
+      platform.start(Role.api, Map.of("STUDIO_HTTP_PORT", Integer.toString(port)));
+
+      browser.until(d -> "completed".equals(run.getAttribute("data-state")) ? true : null);
+      assertThat(agentText(run)).isEqualTo("Echo: " + WORDS);
+      assertThat(browser.find(By.cssSelector(".stream-state")).getText()).isEqualTo("live");
+    }
+  }
+
+  static int freePort() throws java.io.IOException {
+    try (var socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
   @Test
   void stoppingALongRunCancelsIt() throws Exception {
     try (var platform = Platform.create(); var browser = Browser.open()) {
