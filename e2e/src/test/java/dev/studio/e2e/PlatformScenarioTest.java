@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.studio.crd.v1alpha1.Bundle;
 import dev.studio.crd.v1alpha1.Condition;
+import dev.studio.crd.v1alpha1.SandboxClaim;
+import dev.studio.crd.v1alpha1.SandboxClaimStatus;
 import dev.studio.crd.v1alpha1.StudioDeployment;
 import dev.studio.crd.v1alpha1.WorkerPool;
 import dev.studio.e2e.process.ProcessPlatform;
@@ -15,12 +17,15 @@ import dev.studio.runtime.bundle.TestBundles;
 import dev.studio.runtime.testing.Api;
 import dev.studio.runtime.testing.Browser;
 import dev.studio.runtime.testing.Platform;
+import dev.studio.runtime.testing.Projects;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 
@@ -29,13 +34,15 @@ import org.openqa.selenium.Keys;
  * server, and a stand-in kubelet running every pod the operator asks for as a local process with
  * the env, args and ports the operator wrote (the local PostgreSQL, Redis and NATS, S3 through
  * s3proxy). Apply a StudioDeployment; it turns Ready; an org, a token and a chat go through its
- * web tier; deleting it leaves nothing behind.
+ * web tier (and the web app in a browser); an agent edits its sandbox and the preview URL serves
+ * the change; a WorkerPool and a Bundle join; deleting it all leaves nothing behind.
  */
 class PlatformScenarioTest {
   static final Duration STARTUP = Duration.ofSeconds(180);
 
   ProcessPlatform platform;
   String name;
+  @TempDir Path dir;
 
   @BeforeEach
   void start() {
@@ -49,7 +56,7 @@ class PlatformScenarioTest {
   }
 
   @Test
-  void applyAStudioChatThroughItsWebTierAndDeleteIt() {
+  void applyAStudioChatThroughItsWebTierAndDeleteIt() throws Exception {
     var cluster = platform.cluster;
     var kubelet = platform.kubelet;
     var env = platform.s3.env();
@@ -74,6 +81,7 @@ class PlatformScenarioTest {
     var messages = user.get("/api/" + org + "/threads/" + thread + "/messages").json().path("messages");
     assertThat(messages.get(1).path("text").asText()).isEqualTo("Echo: hello from the web tier");
     theAppWorksThroughTheWebTier(org, thread, Platform.token(admin, org, "paid"));
+    anAgentChangesWhatItsSandboxsPreviewServes(user, org);
 
     // A WorkerPool for the privileged queue: its workers start, and the admin's runs land there.
     var pool = cluster.client.resource(Fixtures.valid("""
@@ -123,12 +131,64 @@ class PlatformScenarioTest {
     cluster.client.resource(studio()).delete();
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       assertThat(kubelet.running()).isEmpty();
+      assertThat(kubelet.sandboxPods()).isEmpty();
+      assertThat(cluster.client.pods().inNamespace(Fixtures.NAMESPACE).list().getItems()).isEmpty();
+      assertThat(cluster.client.resources(SandboxClaim.class).inNamespace(Fixtures.NAMESPACE).list().getItems()).isEmpty();
       assertThat(cluster.client.apps().deployments().inNamespace(Fixtures.NAMESPACE).list().getItems()).isEmpty();
       assertThat(cluster.client.services().inNamespace(Fixtures.NAMESPACE).list().getItems()).isEmpty();
       assertThat(cluster.client.configMaps().inNamespace(Fixtures.NAMESPACE).list().getItems()).isEmpty();
       assertThat(cluster.client.secrets().inNamespace(Fixtures.NAMESPACE).list().getItems())
           .extracting(s -> s.getMetadata().getName()).containsExactlyInAnyOrder("db", "s3"); // the user's own
     });
+  }
+
+  /**
+   * A user's sandbox, all the way: the api creates a SandboxClaim, the operator binds a pod and
+   * writes its Service and HTTPRoute, the kubelet runs the daemon at the pod's own address, the
+   * daemon clones the project and starts its dev server; the agent's {@code /tool write} (run by a
+   * worker, which finds the daemon through the claim) changes what the preview URL serves through
+   * the gateway; deleting the sandbox removes the claim, the pod and the route.
+   */
+  private void anAgentChangesWhatItsSandboxsPreviewServes(Api user, String org) throws Exception {
+    String repo = Projects.nodeDevServer(dir);
+    String thread = Platform.thread(user, org);
+    var created = user.post("/api/" + org + "/sandboxes", Map.of("repo", repo, "ref", "main", "start", Projects.START,
+        "port", freePort(), "threadId", thread));
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    String sandbox = created.at("/id");
+    String handle = created.at("/handle");
+    var ready = await().atMost(STARTUP).pollInterval(Duration.ofMillis(500)).until(
+        () -> user.get("/api/" + org + "/sandboxes/" + sandbox), r -> !"starting".equals(r.at("/state")));
+    assertThat(ready.at("/state")).as("%s; pods: %s", ready.text(), platform.kubelet.sandboxPods().stream()
+        .map(platform.kubelet::podProblems).toList()).isEqualTo("ready");
+    String previewUrl = ready.at("/previewUrl");
+    // The claim is named after the platform's handle; the public preview host has a handle of its own.
+    var claim = platform.cluster.client.resources(SandboxClaim.class).inNamespace(Fixtures.NAMESPACE).withName(handle).get();
+    assertThat(claim.getStatus().phase()).isEqualTo(SandboxClaimStatus.Phase.Ready);
+    assertThat(previewUrl).matches("https://[a-z2-7]{16}\\.preview\\.preview\\.127\\.0\\.0\\.1\\.nip\\.io")
+        .isEqualTo(claim.getStatus().previewUrl());
+    assertThat(platform.kubelet.sandboxPods()).contains(claim.getStatus().podName());
+    assertThat(platform.preview(previewUrl).body()).contains(Projects.FIRST_PAGE);
+
+    String run = Platform.post(user, org, thread,
+        "/tool write {\"path\": \"index.html\", \"content\": \"<html><body><p>written by the agent in its pod</p></body></html>\"}");
+    assertThat(Platform.awaitRun(user, org, run, Duration.ofSeconds(60)).at("/state")).isEqualTo("completed");
+    var page = platform.preview(previewUrl);
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body()).contains("written by the agent in its pod").doesNotContain(Projects.FIRST_PAGE);
+
+    assertThat(user.delete("/api/" + org + "/sandboxes/" + sandbox).status()).isEqualTo(204);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(platform.cluster.client.resources(SandboxClaim.class).inNamespace(Fixtures.NAMESPACE).withName(handle).get()).isNull();
+      assertThat(platform.kubelet.sandboxPods()).doesNotContain(claim.getStatus().podName());
+      assertThat(platform.preview(previewUrl).status()).isEqualTo(404);
+    });
+  }
+
+  static int freePort() throws java.io.IOException {
+    try (var socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   private StudioDeployment studio() {

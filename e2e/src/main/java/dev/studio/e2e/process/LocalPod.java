@@ -49,7 +49,7 @@ final class LocalPod implements AutoCloseable {
 
   /** What the pod needs to know of the cluster. */
   record Cluster(String namespace, Function<String, Secret> secrets, Function<String, ConfigMap> configMaps,
-      ToIntFunction<String> servicePort) {}
+      ToIntFunction<String> servicePort, String apiServer, ClusterNetwork network) {}
 
   static LocalPod start(String name, PodTemplateSpec template, int port, Cluster cluster) throws IOException, InterruptedException {
     var spec = template.getSpec();
@@ -57,7 +57,7 @@ final class LocalPod implements AutoCloseable {
     String readyPath = main.getReadinessProbe() != null && main.getReadinessProbe().getHttpGet() != null
         ? main.getReadinessProbe().getHttpGet().getPath() : "/";
     var pod = new LocalPod(name, port, Files.createTempDirectory("pod-" + name + "-"), readyPath);
-    Map<String, Path> volumes = pod.volumes(spec.getVolumes(), cluster);
+    PodVolumes volumes = PodVolumes.create(pod.dir, spec.getVolumes(), cluster.configMaps());
     for (Container init : spec.getInitContainers() == null ? List.<Container>of() : spec.getInitContainers()) {
       pod.runToEnd(init, volumes);
     }
@@ -65,38 +65,11 @@ final class LocalPod implements AutoCloseable {
     return pod;
   }
 
-  private Map<String, Path> volumes(List<Volume> declared, Cluster cluster) throws IOException {
-    Map<String, Path> volumes = new HashMap<>();
-    for (Volume volume : declared == null ? List.<Volume>of() : declared) {
-      Path path = Files.createDirectories(dir.resolve("volumes").resolve(volume.getName()));
-      if (volume.getConfigMap() != null) {
-        var map = cluster.configMaps().apply(volume.getConfigMap().getName());
-        if (map != null && map.getData() != null) {
-          for (var entry : map.getData().entrySet()) {
-            Files.writeString(path.resolve(entry.getKey()), entry.getValue());
-          }
-        }
-      }
-      volumes.put(volume.getName(), path);
-    }
-    return volumes;
-  }
-
-  /** The local directory of the volume mounted at {@code mountPath}. */
-  private static Path mounted(Container container, Map<String, Path> volumes, String mountPath) {
-    for (VolumeMount mount : container.getVolumeMounts() == null ? List.<VolumeMount>of() : container.getVolumeMounts()) {
-      if (mount.getMountPath().equals(mountPath)) {
-        return volumes.get(mount.getName());
-      }
-    }
-    return null;
-  }
-
   /** An init container of the runtime image, e.g. {@code export-web /web}, with its mounts mapped. */
-  private void runToEnd(Container init, Map<String, Path> volumes) throws IOException, InterruptedException {
+  private void runToEnd(Container init, PodVolumes volumes) throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(init.getArgs() == null ? List.of() : init.getArgs());
     for (int i = 0; i < args.size(); i++) {
-      Path local = mounted(init, volumes, args.get(i));
+      Path local = volumes.mounted(init, args.get(i));
       if (local != null) {
         args.set(i, local.toString());
       }
@@ -110,17 +83,17 @@ final class LocalPod implements AutoCloseable {
     }
   }
 
-  private void run(Container main, Map<String, Path> volumes, Cluster cluster) throws IOException {
+  private void run(Container main, PodVolumes volumes, Cluster cluster) throws IOException {
     String image = main.getImage();
     if (image.contains("nginx")) {
-      String config = Files.readString(Files.list(mounted(main, volumes, "/etc/nginx/conf.d")).findFirst().orElseThrow());
+      String config = Files.readString(Files.list(volumes.mounted(main, "/etc/nginx/conf.d")).findFirst().orElseThrow());
       var upstream = UPSTREAM.matcher(config);
       if (!upstream.find()) {
         problems.add("the web config names no upstream");
         return;
       }
       int upstreamPort = cluster.servicePort().applyAsInt(upstream.group(1));
-      Path root = mounted(main, volumes, "/usr/share/nginx/html");
+      Path root = volumes.mounted(main, "/usr/share/nginx/html");
       if (Nginx.installed().isPresent()) {
         running.add(Nginx.start(config, upstreamPort, port, root, Files.createDirectories(dir.resolve("nginx"))));
       } else {
@@ -129,7 +102,10 @@ final class LocalPod implements AutoCloseable {
     } else if (image.contains("studio-runtime")) {
       var env = PodEnv.of(main, name, cluster.namespace(), cluster.secrets(), cluster.configMaps());
       env.put("STUDIO_HTTP_PORT", Integer.toString(port));
-      var process = RuntimeProcess.start(env, List.of("-Xmx256m"));
+      // What the pod's service account and the cluster's DNS give it in a cluster.
+      env.put("KUBERNETES_MASTER", cluster.apiServer());
+      env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+      var process = RuntimeProcess.start(env, List.of("-Xmx256m", cluster.network().jvmOption()));
       running.add(process);
     } else {
       problems.add("process mode cannot run image " + image);

@@ -1,5 +1,8 @@
 package dev.studio.e2e.process;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
@@ -9,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +41,8 @@ public final class ProcessKubelet implements AutoCloseable {
   private final String namespace;
   private final Map<String, Integer> servicePorts = new ConcurrentHashMap<>();
   private final Map<String, Replicas> deployments = new HashMap<>();
+  private final Map<String, SandboxPod> pods = new HashMap<>();
+  private final ClusterNetwork network;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
     var thread = new Thread(r, "process-kubelet");
     thread.setDaemon(true);
@@ -48,6 +55,26 @@ public final class ProcessKubelet implements AutoCloseable {
   public ProcessKubelet(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
+    try {
+      this.network = new ClusterNetwork(Files.createTempDirectory("process-cluster-"));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Where a cluster name ({@code <service>.<namespace>.svc}) points, e.g. a sandbox's daemon Service. */
+  public Optional<String> address(String host) {
+    return network.address(host);
+  }
+
+  /** The cluster's Gateway for the HTTPRoutes the operator writes (preview hosts). */
+  public PreviewGateway gateway() throws IOException {
+    return new PreviewGateway(client, namespace, network);
+  }
+
+  /** Names of the bare pods (sandboxes) that run here now. */
+  public synchronized Set<String> sandboxPods() {
+    return Set.copyOf(pods.keySet());
   }
 
   /** The local port of a Service (allocated on first use), e.g. to tell the operator where an api is. */
@@ -115,12 +142,78 @@ public final class ProcessKubelet implements AutoCloseable {
       while (replicas.pods().size() < desired) {
         String pod = name + "-" + Long.toHexString(System.nanoTime()).substring(6);
         int port = replicas.pods().isEmpty() ? portFor(deployment, services) : freePort();
-        replicas.pods().add(LocalPod.start(pod, deployment.getSpec().getTemplate(), port, new LocalPod.Cluster(namespace,
-            s -> client.secrets().inNamespace(namespace).withName(s).get(),
-            c -> client.configMaps().inNamespace(namespace).withName(c).get(), this::servicePort)));
+        replicas.pods().add(LocalPod.start(pod, deployment.getSpec().getTemplate(), port, podCluster()));
       }
       report(deployment, desired, (int) replicas.pods().stream().filter(LocalPod::ready).count());
     }
+    reconcilePods(services);
+  }
+
+  private LocalPod.Cluster podCluster() {
+    return new LocalPod.Cluster(namespace, s -> client.secrets().inNamespace(namespace).withName(s).get(),
+        c -> client.configMaps().inNamespace(namespace).withName(c).get(), this::servicePort, client.getMasterUrl().toString(), network);
+  }
+
+  /**
+   * Bare pods (the operator's sandbox pods, warm or claimed) run as {@link SandboxPod}s at
+   * addresses of their own; each Service selecting one gets its cluster name pointed there; each
+   * pod's status says where it is and whether it is ready, as the kubelet would.
+   */
+  private void reconcilePods(List<Service> services) throws IOException {
+    var present = new TreeMap<String, Pod>();
+    client.pods().inNamespace(namespace).list().getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .forEach(p -> present.put(p.getMetadata().getName(), p));
+    for (String gone : new ArrayList<>(pods.keySet())) {
+      if (!present.containsKey(gone)) {
+        pods.remove(gone).close();
+      }
+    }
+    for (Pod pod : present.values()) {
+      var local = pods.get(pod.getMetadata().getName());
+      if (local == null) {
+        local = SandboxPod.start(pod, network.podAddress(), podCluster());
+        pods.put(pod.getMetadata().getName(), local);
+      }
+      report(pod, local);
+    }
+    for (Service service : services) {
+      var selector = service.getSpec().getSelector();
+      String host = service.getMetadata().getName() + "." + namespace + ".svc";
+      var selected = selector == null || selector.isEmpty() ? Optional.<SandboxPod>empty()
+          : pods.values().stream().filter(p -> p.labels.entrySet().containsAll(selector.entrySet())).findFirst();
+      selected.ifPresentOrElse(p -> network.name(host, p.address), () -> network.forget(host));
+    }
+  }
+
+  /** Writes a pod's status as its kubelet would, when it changed. */
+  private void report(Pod pod, SandboxPod local) {
+    boolean ready = local.ready();
+    var status = pod.getStatus();
+    boolean reported = status != null && "Running".equals(status.getPhase()) && local.address.equals(status.getPodIP())
+        && status.getConditions() != null && status.getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && c.getStatus().equals(ready ? "True" : "False"));
+    if (reported) {
+      return;
+    }
+    String now = Instant.now().toString();
+    pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(local.address).withHostIP("127.0.0.1").withStartTime(now)
+        .withConditions(new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False").withLastTransitionTime(now).build(),
+            new PodConditionBuilder().withType("ContainersReady").withStatus(ready ? "True" : "False").withLastTransitionTime(now).build())
+        .build());
+    try {
+      client.pods().inNamespace(namespace).resource(pod).updateStatus();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409 && e.getCode() != 404) {
+        throw e;
+      }
+      // Written or deleted meanwhile: the next pass looks again.
+    }
+  }
+
+  /** Why a sandbox pod cannot run, if it cannot. */
+  public synchronized List<String> podProblems(String pod) {
+    var local = pods.get(pod);
+    return local == null ? List.of() : local.problems();
   }
 
   /**
@@ -139,6 +232,11 @@ public final class ProcessKubelet implements AutoCloseable {
     owned.addAll(client.rbac().roleBindings().inNamespace(namespace).list().getItems());
     owned.addAll(client.network().v1().networkPolicies().inNamespace(namespace).list().getItems());
     owned.addAll(client.pods().inNamespace(namespace).list().getItems());
+    try {
+      owned.addAll(client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class).inNamespace(namespace).list().getItems());
+    } catch (KubernetesClientException e) {
+      // No Gateway API in this cluster: no routes.
+    }
     Set<String> uids = new HashSet<>();
     client.genericKubernetesResources("studio.dev/v1alpha1", "StudioDeployment").inNamespace(namespace).list().getItems()
         .forEach(r -> uids.add(r.getMetadata().getUid()));
@@ -212,5 +310,7 @@ public final class ProcessKubelet implements AutoCloseable {
     loop.shutdownNow();
     deployments.values().forEach(r -> r.pods().forEach(LocalPod::close));
     deployments.clear();
+    pods.values().forEach(SandboxPod::close);
+    pods.clear();
   }
 }

@@ -26,19 +26,46 @@ public final class ProcessPlatform implements AutoCloseable {
   public final TestDatabase database;
   public final MockCluster cluster;
   public final ProcessKubelet kubelet;
+  public final PreviewGateway gateway;
 
   private ProcessPlatform(String prefix) {
     name = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
     s3 = S3Server.start();
     database = TestDatabase.create();
-    cluster = MockCluster.start();
+    cluster = MockCluster.withGatewayApi();
     kubelet = new ProcessKubelet(cluster.client, Fixtures.NAMESPACE);
     var base = MockCluster.operatorConfig();
     cluster.startOperator(new OperatorConfig(base.watchNamespaces(), false, base.leaseName(), null, prefix, 0, base.images(), 4,
         new OperatorConfig.Autoscaling("http://127.0.0.1:" + kubelet.servicePort(name + "-api"), Duration.ofSeconds(5),
             Duration.ofSeconds(60))));
     kubelet.start();
+    try {
+      gateway = kubelet.gateway();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
+
+  /**
+   * A preview page as a browser would get it: sent to the cluster's gateway with the preview URL's
+   * host (the preview domain's DNS would lead a browser there).
+   */
+  public HttpPage preview(String previewUrl) throws java.io.IOException {
+    var url = java.net.URI.create(previewUrl);
+    try (var socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(10_000);
+      String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + url.getHost() + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int status = Integer.parseInt(response.substring(9, 12));
+      int body = response.indexOf("\r\n\r\n");
+      return new HttpPage(status, body < 0 ? "" : response.substring(body + 4));
+    }
+  }
+
+  /** A status and a body (chunk framing, if any, left in: the tests look for text in it). */
+  public record HttpPage(int status, String body) {}
 
   public static ProcessPlatform start(String prefix) {
     return new ProcessPlatform(prefix);
@@ -92,6 +119,7 @@ public final class ProcessPlatform implements AutoCloseable {
 
   @Override
   public void close() {
+    gateway.close();
     kubelet.close();
     cluster.close();
     database.close();

@@ -3,17 +3,10 @@ package dev.studio.e2e.process;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
@@ -25,11 +18,9 @@ import java.util.regex.Pattern;
  */
 final class WebStandIn implements AutoCloseable {
   private static final Pattern API = Pattern.compile("^/(api|mcp|oauth-proxy|\\.well-known)(/|$).*");
-  private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "host", "transfer-encoding", "upgrade",
-      "keep-alive", "expect");
 
   private final HttpServer server;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpForwarder forwarder = new HttpForwarder();
   private final String upstream;
   private final Path root;
 
@@ -46,7 +37,7 @@ final class WebStandIn implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       if (path.equals("/healthz")) {
-        respond(exchange, 200, "ok\n".getBytes());
+        HttpForwarder.respond(exchange, 200, "ok\n".getBytes());
       } else if (API.matcher(path).matches()) {
         proxy(exchange);
       } else {
@@ -58,33 +49,7 @@ final class WebStandIn implements AutoCloseable {
   }
 
   private void proxy(HttpExchange exchange) throws IOException, InterruptedException {
-    var request = HttpRequest.newBuilder(URI.create(upstream + exchange.getRequestURI()))
-        .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofInputStream(exchange::getRequestBody));
-    exchange.getRequestHeaders().forEach((name, values) -> {
-      if (!HOP_BY_HOP.contains(name.toLowerCase())) {
-        values.forEach(v -> request.header(name, v));
-      }
-    });
-    HttpResponse<InputStream> response;
-    try {
-      response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      respond(exchange, 502, "bad gateway\n".getBytes());
-      return;
-    }
-    response.headers().map().forEach((name, values) -> {
-      if (!HOP_BY_HOP.contains(name.toLowerCase()) && !name.startsWith(":")) {
-        exchange.getResponseHeaders().put(name, values);
-      }
-    });
-    exchange.sendResponseHeaders(response.statusCode(), 0);
-    try (InputStream in = response.body(); OutputStream out = exchange.getResponseBody()) {
-      byte[] buffer = new byte[8192];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        out.write(buffer, 0, n);
-        out.flush(); // unbuffered, like the config's proxy_buffering off: streams flow
-      }
-    }
+    forwarder.forward(exchange, URI.create(upstream + exchange.getRequestURI()));
   }
 
   private void serveFile(HttpExchange exchange, String path) throws IOException {
@@ -93,15 +58,10 @@ final class WebStandIn implements AutoCloseable {
       file = root.resolve("index.html");
     }
     if (!Files.isRegularFile(file)) {
-      respond(exchange, 404, "not found\n".getBytes());
+      HttpForwarder.respond(exchange, 404, "not found\n".getBytes());
       return;
     }
-    respond(exchange, 200, Files.readAllBytes(file));
-  }
-
-  private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
-    exchange.sendResponseHeaders(status, body.length);
-    exchange.getResponseBody().write(body);
+    HttpForwarder.respond(exchange, 200, Files.readAllBytes(file));
   }
 
   @Override
