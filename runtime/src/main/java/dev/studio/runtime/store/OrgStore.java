@@ -52,6 +52,13 @@ public final class OrgStore {
     return org;
   }
 
+  public Optional<Org> byId(UUID id) {
+    return jdbi.withHandle(h -> h.createQuery("select id, slug, name, created_at from orgs where id = ?")
+        .bind(0, id)
+        .map((rs, ctx) -> new Org(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant()))
+        .findOne());
+  }
+
   public List<Org> all() {
     return jdbi.withHandle(h -> h.createQuery("select id, slug, name, created_at from orgs order by slug")
         .map((rs, ctx) -> new Org(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant()))
