@@ -104,6 +104,18 @@ class LinkTest {
       }
       assertThat(steps).containsExactly("model:completed", "tool:completed", "model:completed");
 
+      // A platform tool (a built-in one, as an MCP connection's would be) by its signed URL.
+      String clock = Platform.post(user, org, thread, "/tool current_time {}");
+      assertThat(Platform.awaitRun(user, org, clock, WAIT).at("/state")).isEqualTo("completed");
+      var clockResult = stream.awaitType(clock, "tool.result", WAIT);
+      assertThat(clockResult.data().path("error").asBoolean()).as(clockResult.data().toString()).isFalse();
+      // Its URL works for that run and tool only: another tool's name under the same signature is refused.
+      String signed = proxy.traffic().lines().filter(l -> l.startsWith(">>> POST ") && l.contains("/tools/current_time?")).findFirst().orElseThrow();
+      String path = signed.substring(signed.indexOf("/api/")).strip();
+      var forged = user.send("POST", path.replace("/tools/current_time?", "/tools/remember?"), "{}".getBytes(),
+          Map.of(LinkProtocol.HEADER, LinkProtocol.VERSION, LinkProtocol.LINK_ID, "test-link"));
+      assertThat(forged.status()).isEqualTo(403);
+
       // The link's whole conversation with the platform went through the proxy; the key never did.
       String wire = proxy.traffic();
       assertThat(wire).contains(run).contains("/links/runs/" + run + "/model").contains("hello.txt");
