@@ -38,7 +38,20 @@ public record RuntimeConfig(
     Duration shutdownGrace,
     Dispatch dispatch,
     OrgFs orgFs,
-    Files files) {
+    Files files,
+    Links links) {
+
+  /**
+   * Desktop links (the link feature).
+   *
+   * @param bucket the NATS KV bucket of link presence (STUDIO_LINK_BUCKET, {@code studio_links})
+   * @param presenceTtl how long a presence entry lives without a heartbeat: the bucket's max age
+   *     (STUDIO_LINK_PRESENCE_TTL_SECONDS, 60); links heartbeat every third of it
+   * @param watchEvery how often the watcher looks for linked runs whose link is gone
+   *     (STUDIO_LINK_WATCH_SECONDS, 5)
+   * @param toolUrlTtl how long a signed tool URL handed to a link works (STUDIO_LINK_TOOL_URL_TTL_SECONDS, 900)
+   */
+  public record Links(String bucket, Duration presenceTtl, Duration watchEvery, Duration toolUrlTtl) {}
 
   /**
    * Files on the object store.
@@ -140,7 +153,25 @@ public record RuntimeConfig(
             Duration.ofSeconds(settings.integer("STUDIO_ORGFS_CHANGES_WAIT_SECONDS", 28, 1, 300))),
         new Files(
             settings.integer("STUDIO_FILES_MAX_UPLOAD_BYTES", 500 * 1024 * 1024, 1, Integer.MAX_VALUE),
-            Duration.ofSeconds(settings.integer("STUDIO_FILES_URL_TTL_SECONDS", 900, 1, 7 * 24 * 3600))));
+            Duration.ofSeconds(settings.integer("STUDIO_FILES_URL_TTL_SECONDS", 900, 1, 7 * 24 * 3600))),
+        new Links(
+            linkBucket(settings),
+            Duration.ofSeconds(settings.integer("STUDIO_LINK_PRESENCE_TTL_SECONDS", 60, 2, 3600)),
+            Duration.ofSeconds(settings.integer("STUDIO_LINK_WATCH_SECONDS", 5, 1, 3600)),
+            Duration.ofSeconds(settings.integer("STUDIO_LINK_TOOL_URL_TTL_SECONDS", 900, 10, 86400))));
+  }
+
+  private static String linkBucket(Settings settings) {
+    String bucket = settings.optional("STUDIO_LINK_BUCKET").orElse("studio_links");
+    if (!bucket.matches("[A-Za-z0-9_-]{1,64}")) {
+      throw new InvalidSetting("STUDIO_LINK_BUCKET must be letters, digits, '_' or '-', got '" + bucket + "'");
+    }
+    return bucket;
+  }
+
+  /** How to start a local sandbox daemon, from SANDBOX_DAEMON_COMMAND or the built jar (the link's too). */
+  public static List<String> daemonCommand(Map<String, String> env) {
+    return daemonCommand(new Settings(env));
   }
 
   private static List<String> daemonCommand(Settings settings) {

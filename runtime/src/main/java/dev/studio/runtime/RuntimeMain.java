@@ -1,5 +1,7 @@
 package dev.studio.runtime;
 
+import dev.studio.runtime.link.client.DesktopLink;
+import dev.studio.runtime.link.client.LinkConfig;
 import dev.studio.runtime.web.WebAssets;
 import java.nio.file.Path;
 
@@ -10,6 +12,8 @@ import java.nio.file.Path;
  *   <li>{@code serve} (the default) runs the role STUDIO_ROLE says, configured by DESIGN §3's env;
  *   <li>{@code dev} runs role {@code all} against this machine's PostgreSQL, Redis and NATS with
  *       generated local keys ({@link LocalDev});
+ *   <li>{@code link --url <platform>} (token in STUDIO_TOKEN) links this machine to the platform: the
+ *       user's runs execute here, against local sandboxes, while it runs (docs/desktop-link.md);
  *   <li>{@code export-web <dir>} copies the web app's files into a directory (the web tier's init
  *       container does this, so nginx serves the files of the very same build).
  * </ul>
@@ -22,6 +26,7 @@ public final class RuntimeMain {
     switch (command) {
       case "serve" -> serve(System.getenv());
       case "dev" -> dev();
+      case "link" -> link(java.util.Arrays.copyOfRange(args, 1, args.length));
       case "export-web" -> {
         if (args.length != 2) {
           fail("usage: export-web <directory>");
@@ -29,7 +34,7 @@ public final class RuntimeMain {
         int files = WebAssets.export(Path.of(args[1]));
         System.out.println("exported " + files + " web files to " + args[1]);
       }
-      default -> fail("unknown command '" + command + "'; commands: serve, dev, export-web <directory>");
+      default -> fail("unknown command '" + command + "'; commands: serve, dev, link --url <platform>, export-web <directory>");
     }
   }
 
@@ -61,6 +66,25 @@ public final class RuntimeMain {
     System.out.println("  export STUDIO_TOKEN=$(cat " + LocalDev.DIR.resolve("admin-token").toAbsolutePath() + ")");
     System.out.println("  curl -s " + url + "/health/ready");
     System.out.println("Stop it with Ctrl-C.");
+  }
+
+  private static void link(String[] args) throws Exception {
+    LinkConfig config;
+    try {
+      config = LinkConfig.from(args, System.getenv());
+    } catch (InvalidSetting e) {
+      fail(e.getMessage());
+      return;
+    }
+    var link = new DesktopLink(config);
+    try {
+      link.start();
+    } catch (java.io.IOException e) {
+      fail("the platform refused the link: " + e.getMessage());
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(link::close, "link-shutdown"));
+    link.serve();
   }
 
   private static void fail(String line) {

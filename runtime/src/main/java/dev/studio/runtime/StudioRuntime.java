@@ -42,6 +42,7 @@ import dev.studio.runtime.http.TokenRoutes;
 import dev.studio.runtime.jobs.JobHandler;
 import dev.studio.runtime.jobs.JobSource;
 import dev.studio.runtime.jobs.JobStream;
+import dev.studio.runtime.link.Links;
 import dev.studio.runtime.mcp.Mcp;
 import dev.studio.runtime.orgfs.ChangeSignals;
 import dev.studio.runtime.orgfs.OrgFileStore;
@@ -126,6 +127,8 @@ public final class StudioRuntime implements AutoCloseable {
   private final List<JobHandler> jobHandlers = new ArrayList<>();
   private final ModelProvider model;
   private final ToolRegistry tools;
+  /** The platform's own tools without the sandbox ones: what a linked run calls back here for. */
+  private final ToolRegistry builtinTools;
   private final Bundles bundles;
   private final Mcp mcp;
   private volatile Worker worker;
@@ -160,6 +163,7 @@ public final class StudioRuntime implements AutoCloseable {
     model = ModelProviders.from(config.model());
     var vault = new Vault(config.encryptionKey());
     mcp = new Mcp(jdbi, vault);
+    builtinTools = new ToolRegistry(BuiltinTools.all(stores.notes(), Clock.systemUTC()));
     List<Tool> toolList = new ArrayList<>(BuiltinTools.all(stores.notes(), Clock.systemUTC()));
     toolList.addAll(SandboxTools.all(sandboxes));
     tools = new ToolRegistry(toolList);
@@ -189,7 +193,7 @@ public final class StudioRuntime implements AutoCloseable {
     http = new HttpServer(config.httpPort(), metrics, routes, config.shutdownGrace());
   }
 
-  private List<RouteGroup> apiRoutes() {
+  private List<RouteGroup> apiRoutes() throws Exception {
     var dispatch = config.dispatch();
     var authenticator = new Authenticator(stores.tokens(), config.adminToken());
     var nats = datastores.nats().connection();
@@ -197,7 +201,10 @@ public final class StudioRuntime implements AutoCloseable {
     nats.createDispatcher(message -> authenticator.forget(UUID.fromString(new String(message.getData(), StandardCharsets.UTF_8))))
         .subscribe(TOKEN_REVOKED);
     var authentication = new Authentication(authenticator, stores.orgs());
-    var submitter = new RunSubmitter(queue, events, metrics);
+    var links = new Links(config.links(), new Links.Needs(nats, datastores.postgres().jdbi(), stores.runs(), stores.journal(),
+        stores.orgs(), sandboxes.store(), queue, events, ends, model, builtinTools, mcp.orgTools(), config.jwtSecret()));
+    links.startWatching(timers);
+    var submitter = new RunSubmitter(queue, events, metrics, links.handoff());
     var rateLimiter = new RateLimiter(datastores.redis(), dispatch.rateLimits());
     var backpressure = new Backpressure(queue, heartbeats, dispatch.queuePerSlot(), dispatch.queueFloor());
     var routes = new ArrayList<RouteGroup>(List.of(
@@ -214,6 +221,7 @@ public final class StudioRuntime implements AutoCloseable {
         new StreamRoutes(authentication, stores.threads(), hub, dispatch.maxStreamClients()),
         new SandboxRoutes(authentication, sandboxes),
         new InternalRoutes(queue, heartbeats)));
+    routes.addAll(links.routes(authentication));
     routes.addAll(mcp.routes(authentication, authenticator));
     if (bundles != null) {
       routes.addAll(bundles.routes(authentication, jobs, heartbeats));

@@ -17,7 +17,7 @@ import dev.studio.runtime.agent.tools.ToolRegistry;
 import dev.studio.runtime.agent.tools.ToolResult;
 import dev.studio.runtime.store.Run;
 import dev.studio.runtime.store.Step;
-import dev.studio.runtime.store.StepJournal;
+import dev.studio.runtime.store.StepLog;
 import dev.studio.runtime.stream.EventPublisher;
 import dev.studio.runtime.stream.EventTypes;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ public final class AgentLoop {
   static final int MODEL_RETRIES = 2;
 
   private final Profile platform;
-  private final StepJournal journal;
+  private final StepLog journal;
   private final EventPublisher events;
   private final int maxTokens;
   private final OrgTools orgTools;
@@ -69,12 +69,12 @@ public final class AgentLoop {
     record Stopped(String reason) implements Outcome {}
   }
 
-  public AgentLoop(ModelProvider model, ToolRegistry tools, StepJournal journal, EventPublisher events, String system, int maxTokens) {
+  public AgentLoop(ModelProvider model, ToolRegistry tools, StepLog journal, EventPublisher events, String system, int maxTokens) {
     this(model, tools, OrgTools.NONE, journal, events, system, maxTokens);
   }
 
   /** @param orgTools tools of the run's org (its MCP connections) the platform's agent also gets */
-  public AgentLoop(ModelProvider model, ToolRegistry tools, OrgTools orgTools, StepJournal journal, EventPublisher events, String system,
+  public AgentLoop(ModelProvider model, ToolRegistry tools, OrgTools orgTools, StepLog journal, EventPublisher events, String system,
       int maxTokens) {
     this.platform = new Profile(model, tools, system, 0);
     this.orgTools = orgTools;

@@ -143,7 +143,7 @@ public final class AgentRunner implements RunExecutor {
   }
 
   /** The thread's conversation up to and including the run's own message. */
-  private List<ChatMessage> history(Run run, List<Message> conversation) {
+  public static List<ChatMessage> history(Run run, List<Message> conversation) {
     List<ChatMessage> history = new ArrayList<>();
     for (Message message : conversation) {
       if (message.role().equals("user")) {

@@ -7,6 +7,7 @@ import dev.studio.runtime.stream.EventTypes;
 import io.lettuce.core.RedisException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,16 +23,43 @@ public final class RunSubmitter {
   private final RunQueue queue;
   private final EventPublisher events;
   private final Counter submitted;
+  private final Handoff handoff;
+
+  /**
+   * Another transport that may take a run instead of the lanes: the submitting user's linked
+   * desktop, while the link is live. It records the run as its own before saying yes.
+   */
+  @FunctionalInterface
+  public interface Handoff {
+    Handoff NONE = (run, user) -> false;
+
+    /** True if it took the run; {@code user} is the submitting token's id. */
+    boolean take(Run run, UUID user);
+  }
 
   public RunSubmitter(RunQueue queue, EventPublisher events, MeterRegistry metrics) {
+    this(queue, events, metrics, Handoff.NONE);
+  }
+
+  public RunSubmitter(RunQueue queue, EventPublisher events, MeterRegistry metrics, Handoff handoff) {
     this.queue = queue;
     this.events = events;
     this.submitted = Counter.builder("studio.runs.submitted").register(metrics);
+    this.handoff = handoff;
   }
 
   public void submit(Run run) {
+    submit(run, null);
+  }
+
+  /** As above, for the user (a token id; null for the admin) who posted it. */
+  public void submit(Run run, UUID user) {
     var data = JSON.createObjectNode().put("runId", run.id().toString()).put("seq", run.seq()).put("lane", run.lane().name());
     events.publish(run.threadId(), EventTypes.RUN_QUEUED, data, run.id() + ":queued");
+    if (user != null && handoff.take(run, user)) {
+      submitted.increment();
+      return;
+    }
     try {
       queue.enqueue(new QueuedRun(run.id(), run.threadId(), run.lane()));
     } catch (RedisException e) {

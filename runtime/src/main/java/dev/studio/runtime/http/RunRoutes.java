@@ -68,6 +68,8 @@ public final class RunRoutes implements RouteGroup {
     json.put("bundle", run.bundle());
     json.put("attempt", run.attempt());
     json.put("worker", run.worker());
+    json.put("transport", run.transport().name());
+    json.put("sandbox", run.sandbox());
     json.put("maxSteps", run.maxSteps());
     json.put("error", run.error());
     json.put("reason", run.reason());

@@ -100,7 +100,7 @@ public final class ThreadRoutes implements RouteGroup {
     // The thread is looked up by the same statement that stores the message (the hot path).
     var posted = runs.post(scope.org().id(), threadId, text, principal.tier(), body.bundle(), maxSteps)
         .orElseThrow(() -> ApiException.notFound("thread", ctx.pathParam("thread")));
-    submitter.submit(posted.run());
+    submitter.submit(posted.run(), principal.tokenId());
     var json = new LinkedHashMap<String, Object>();
     json.put("runId", posted.run().id().toString());
     json.put("messageId", posted.message().id().toString());

@@ -32,12 +32,22 @@ public final class LocalSandboxProvider implements SandboxProvider {
   private record Running(Process process, Path workspace, DaemonEndpoint endpoint) {}
 
   private final List<String> daemonCommand;
+  private final Path workspaces;
   private final DaemonClient client = new DaemonClient();
   private final Map<String, Running> running = new ConcurrentHashMap<>();
 
   /** {@code daemonCommand} starts the daemon, e.g. {@code java -jar studio-daemon.jar}. */
   public LocalSandboxProvider(List<String> daemonCommand) {
+    this(daemonCommand, null);
+  }
+
+  /**
+   * As above, each sandbox's workspace {@code <workspaces>/<handle>}, kept when the sandbox stops:
+   * on a user's own machine (a desktop link) the workspace is the user's project, not scratch.
+   */
+  public LocalSandboxProvider(List<String> daemonCommand, Path workspaces) {
     this.daemonCommand = List.copyOf(daemonCommand);
+    this.workspaces = workspaces;
   }
 
   @Override
@@ -50,7 +60,8 @@ public final class LocalSandboxProvider implements SandboxProvider {
     byte[] tokenBytes = new byte[32];
     RANDOM.nextBytes(tokenBytes);
     var token = new Secret(Base64.getUrlEncoder().withoutPadding().encodeToString(tokenBytes));
-    Path workspace = Files.createTempDirectory("sandbox-" + handle + "-");
+    Path workspace = workspaces == null ? Files.createTempDirectory("sandbox-" + handle + "-")
+        : Files.createDirectories(workspaces.resolve(handle));
     var builder = new ProcessBuilder(new ArrayList<>(daemonCommand));
     builder.environment().putAll(Map.of(
         "DAEMON_TOKEN", token.reveal(),
@@ -109,7 +120,9 @@ public final class LocalSandboxProvider implements SandboxProvider {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    deleteTree(sandbox.workspace());
+    if (workspaces == null) {
+      deleteTree(sandbox.workspace());
+    }
     deleteTree(orgFsConfig(sandbox.workspace()).getParent());
   }
 

@@ -24,7 +24,37 @@ public final class SandboxTools {
 
   private SandboxTools() {}
 
+  /**
+   * Finds the daemon a tool call works in: the thread's sandbox on the platform, or the sandbox a
+   * linked desktop runs for the project.
+   */
+  @FunctionalInterface
+  public interface Daemons {
+    /** The daemon; throws {@link NoSandbox} with what the model should be told otherwise. */
+    DaemonEndpoint find(ToolContext context) throws Exception;
+  }
+
+  /** There is no sandbox to work in; the message says why (it goes to the model). */
+  public static final class NoSandbox extends Exception {
+    public NoSandbox(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The tools in the thread's sandbox, as the platform's workers run them. */
   public static List<Tool> all(SandboxService sandboxes) {
+    return all(context -> {
+      var sandbox = sandboxes.store().forThread(context.threadId());
+      if (sandbox.isEmpty()) {
+        throw new NoSandbox("this thread has no sandbox: create one with POST /api/{org}/sandboxes and its threadId");
+      }
+      return sandboxes.daemon(sandbox.get())
+          .orElseThrow(() -> new NoSandbox("the thread's sandbox is not running (" + sandbox.get().state() + ")"));
+    });
+  }
+
+  /** The tools in whatever sandbox {@code sandboxes} finds for a call. */
+  public static List<Tool> all(Daemons sandboxes) {
     var client = new DaemonClient();
     return List.of(
         new DaemonTool(sandboxes, client, "read", "Reads a file of the sandbox's workspace.", true,
@@ -48,14 +78,14 @@ public final class SandboxTools {
 
   /** A tool whose arguments are the daemon route's JSON body. */
   static class DaemonTool implements Tool {
-    private final SandboxService sandboxes;
+    private final Daemons sandboxes;
     private final DaemonClient client;
     private final String name;
     private final String description;
     private final boolean idempotent;
     private final JsonNode schema;
 
-    DaemonTool(SandboxService sandboxes, DaemonClient client, String name, String description, boolean idempotent, JsonNode schema) {
+    DaemonTool(Daemons sandboxes, DaemonClient client, String name, String description, boolean idempotent, JsonNode schema) {
       this.sandboxes = sandboxes;
       this.client = client;
       this.name = name;
@@ -90,15 +120,13 @@ public final class SandboxTools {
     }
 
     ToolResult call(ToolContext context, String method, String path, String body) throws Exception {
-      var sandbox = sandboxes.store().forThread(context.threadId());
-      if (sandbox.isEmpty()) {
-        return ToolResult.error("this thread has no sandbox: create one with POST /api/{org}/sandboxes and its threadId");
+      DaemonEndpoint daemon;
+      try {
+        daemon = sandboxes.find(context);
+      } catch (NoSandbox e) {
+        return ToolResult.error(e.getMessage());
       }
-      var daemon = sandboxes.daemon(sandbox.get());
-      if (daemon.isEmpty()) {
-        return ToolResult.error("the thread's sandbox is not running (" + sandbox.get().state() + ")");
-      }
-      var reply = client.call(daemon.get(), method, path, body, CALL_TIMEOUT);
+      var reply = client.call(daemon, method, path, body, CALL_TIMEOUT);
       String text = reply.body().length() > MAX_RESULT_CHARS
           ? reply.body().substring(0, MAX_RESULT_CHARS) + "\n[truncated]" : reply.body();
       return reply.ok() ? ToolResult.ok(text) : ToolResult.error(text);
@@ -107,7 +135,7 @@ public final class SandboxTools {
 
   /** git status, diff, publish (commit and push) or discard. */
   static final class Git extends DaemonTool {
-    Git(SandboxService sandboxes, DaemonClient client) {
+    Git(Daemons sandboxes, DaemonClient client) {
       super(sandboxes, client, "git", "git in the sandbox: status, diff, publish (commit all and push) or discard (drop changes).",
           false, Schemas.object(new String[] {"action"}, "action", "string", "status, diff, publish or discard.",
               "message", "string", "Commit message (publish).", "branch", "string", "Branch to publish to (publish)."));

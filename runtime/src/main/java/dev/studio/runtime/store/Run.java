@@ -4,7 +4,7 @@ import dev.studio.runtime.dispatch.Lane;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A run: one message executed by a worker. */
+/** A run: one message executed by a worker (or its user's linked desktop); {@code sandbox} names the sandbox it used, if known. */
 public record Run(
     UUID id,
     UUID orgId,
@@ -21,7 +21,18 @@ public record Run(
     String reason,
     Instant createdAt,
     Instant startedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    Transport transport,
+    String sandbox) {
+
+  /**
+   * Where a run executes: on a platform worker ({@code hosted}), or on its user's linked desktop
+   * ({@code link}, see the link feature).
+   */
+  public enum Transport {
+    hosted,
+    link
+  }
 
   /** Life stages of a run; the last four are terminal. */
   public enum State {

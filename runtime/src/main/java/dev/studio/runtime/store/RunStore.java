@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -19,7 +20,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class RunStore {
   private static final String COLUMNS =
-      "id, org_id, thread_id, seq, message_id, lane, state, bundle, max_steps, attempt, worker, error, reason, created_at, started_at, finished_at";
+      "id, org_id, thread_id, seq, message_id, lane, state, bundle, max_steps, attempt, worker, error, reason, created_at, started_at, finished_at, transport, sandbox";
 
   private final Jdbi jdbi;
 
@@ -86,24 +87,39 @@ public final class RunStore {
    * A run only ever moves from queued to running, so a second attempt means a resumed run.
    */
   public Optional<Started> start(UUID runId, String worker, String modelLabel) {
+    // A linked run is never started here: its link starts it (startLinked).
+    return start("id = :run and state in ('queued', 'running') and transport = 'hosted'", runId, null, worker, modelLabel);
+  }
+
+  /**
+   * Takes a queued run for the user's link: the run-level claim that keeps a second link process
+   * (or a hosted worker, after a re-dispatch) from running it too. Only a queued run that still
+   * waits for this user's link qualifies; a linked run is never resumed (a lost link ends it).
+   */
+  public Optional<Started> startLinked(UUID runId, UUID user, String worker, String modelLabel) {
+    return start("id = :run and state = 'queued' and transport = 'link' and link_user = :user", runId, user, worker, modelLabel);
+  }
+
+  private Optional<Started> start(String where, UUID runId, UUID user, String worker, String modelLabel) {
     // One statement: the run is taken, its conversation read and, for a fresh run, its first step
     // (the first model call, with the input the agent loop records) begun, in one round trip.
     return jdbi.withHandle(h -> h.createQuery("""
             with r as (
-              update runs set state = 'running', attempt = attempt + 1, worker = ?, started_at = coalesce(started_at, now())
-              where id = ? and state in ('queued', 'running')
+              update runs set state = 'running', attempt = attempt + 1, worker = :worker, started_at = coalesce(started_at, now())
+              where %s
               returning %s),
             s as (
               insert into run_steps (run_id, step, kind, state, attempt, idempotent, input)
               select r.id, 0, 'model', 'started', r.attempt, true, jsonb_build_object(
-                  'messages', (select count(*) from messages where thread_id = r.thread_id and run_seq <= r.seq), 'model', ?)
+                  'messages', (select count(*) from messages where thread_id = r.thread_id and run_seq <= r.seq), 'model', :label)
               from r where r.attempt = 1
               on conflict (run_id, step) do nothing)
             select r.*, m.id as m_id, m.thread_id as m_thread_id, m.role as m_role, m.text as m_text, m.run_id as m_run_id,
                    m.created_at as m_created_at
             from r left join messages m on m.thread_id = r.thread_id and m.run_seq <= r.seq
-            order by m.run_seq, case m.role when 'user' then 0 else 1 end, m.created_at""".formatted(COLUMNS))
-        .bind(0, worker).bind(1, runId).bind(2, modelLabel)
+            order by m.run_seq, case m.role when 'user' then 0 else 1 end, m.created_at""".formatted(where, COLUMNS))
+        .bind("worker", worker).bind("run", runId).bind("label", modelLabel)
+        .bindMap(user == null ? Map.of() : Map.of("user", user)) // only the linked start names a user
         .scanResultSet((supplier, ctx) -> {
           var rs = supplier.get();
           Run run = null;
@@ -185,12 +201,13 @@ public final class RunStore {
   }
 
   /**
-   * Runs not yet ended, in thread order: what the sweeper holds Redis to. Queued runs younger than
-   * {@code settle} are left out: their api is still enqueueing them.
+   * Hosted runs not yet ended, in thread order: what the sweeper holds Redis to. Queued runs younger
+   * than {@code settle} are left out: their api is still enqueueing them (or handing them to a
+   * link). Linked runs are the link watcher's.
    */
   public List<Run> unfinished(int limit, Duration settle) {
-    return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from runs where state = 'running' "
-            + "or (state = 'queued' and created_at < now() - make_interval(secs => ?)) order by thread_id, seq limit ?")
+    return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from runs where transport = 'hosted' and (state = 'running' "
+            + "or (state = 'queued' and created_at < now() - make_interval(secs => ?))) order by thread_id, seq limit ?")
         .bind(0, settle.toMillis() / 1000.0).bind(1, limit).map((rs, ctx) -> run(rs)).list());
   }
 
@@ -216,7 +233,9 @@ public final class RunStore {
         rs.getString("reason"),
         instant(rs.getTimestamp("created_at")),
         instant(rs.getTimestamp("started_at")),
-        instant(rs.getTimestamp("finished_at")));
+        instant(rs.getTimestamp("finished_at")),
+        Run.Transport.valueOf(rs.getString("transport")),
+        rs.getString("sandbox"));
   }
 
   private static Instant instant(Timestamp timestamp) {

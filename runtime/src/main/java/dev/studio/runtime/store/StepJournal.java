@@ -11,7 +11,7 @@ import org.jdbi.v3.core.Jdbi;
  * lease (and whose run another worker took over, or the reaper ended) cannot write, and so learns
  * it must stop before its next side effect.
  */
-public final class StepJournal {
+public final class StepJournal implements StepLog {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String FENCE = "exists (select 1 from runs where id = ? and attempt = ? and state = 'running')";
 
@@ -21,7 +21,7 @@ public final class StepJournal {
     this.jdbi = jdbi;
   }
 
-  /** Records that a step starts; false if this attempt no longer owns the run. */
+  @Override
   public boolean begin(UUID runId, int attempt, int step, Step.Kind kind, String toolName, String toolCallId,
       boolean idempotent, JsonNode input) {
     return jdbi.withHandle(h -> h.createUpdate("""
@@ -35,7 +35,7 @@ public final class StepJournal {
         .execute()) == 1;
   }
 
-  /** Records a step's outcome; false if this attempt no longer owns the run. */
+  @Override
   public boolean end(UUID runId, int attempt, int step, boolean ok, JsonNode output) {
     return jdbi.withHandle(h -> h.createUpdate("update run_steps set state = ?, output = cast(? as jsonb), finished_at = now() "
             + "where run_id = ? and step = ? and attempt = ? and " + FENCE)
