@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /** The Javalin server: JSON, request metrics, the error shape, and every route group. */
 public final class HttpServer implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpServer.class);
   private static final String STARTED = "studio.started";
   /** Bodies larger than this are refused with 413 unless a route streams its body itself. */
   public static final long MAX_BODY_BYTES = 1_000_000;
@@ -68,6 +69,12 @@ public final class HttpServer implements AutoCloseable {
   /** Stops taking connections and lets requests in flight finish, up to the stop timeout. */
   @Override
   public void close() {
-    app.stop();
+    try {
+      app.stop();
+    } catch (RuntimeException e) {
+      // Requests still running when the stop timeout ran out were cut off; the rest of the
+      // shutdown (events, datastores) must still happen.
+      log.warn("the HTTP server stopped with requests still running: {}", e.toString());
+    }
   }
 }

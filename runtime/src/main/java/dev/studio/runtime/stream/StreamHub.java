@@ -27,6 +27,7 @@ public final class StreamHub implements AutoCloseable {
   static final Duration LINGER = Duration.ofMinutes(1);
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
+  private volatile boolean closing;
   private final Connection nats;
   private final Dispatcher dispatcher;
   private final ConcurrentHashMap<UUID, ThreadFeed> feeds = new ConcurrentHashMap<>();
@@ -51,6 +52,11 @@ public final class StreamHub implements AutoCloseable {
    */
   public Viewer watch(UUID thread, long lastSeq) throws Exception {
     var viewer = new Viewer(lastSeq);
+    if (closing) {
+      // Shutting down: a client that reconnects now is told so at once, and tries again elsewhere.
+      viewer.close();
+      return viewer;
+    }
     ThreadFeed feed = feed(thread);
     boolean ringCovers = feed.attach(viewer, lastSeq);
     while (feeds.get(thread) != feed) {
@@ -136,6 +142,7 @@ public final class StreamHub implements AutoCloseable {
 
   /** Ends every viewer's stream (shutdown): clients reconnect elsewhere with Last-Event-ID. */
   public void closeViewers() {
+    closing = true;
     feeds.values().forEach(ThreadFeed::closeViewers);
   }
 
