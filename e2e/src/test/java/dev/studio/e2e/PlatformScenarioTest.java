@@ -44,6 +44,11 @@ class PlatformScenarioTest {
   String name;
   @TempDir Path dir;
 
+  @org.junit.jupiter.api.BeforeAll
+  static void report() {
+    Backends.report();
+  }
+
   @BeforeEach
   void start() {
     platform = ProcessPlatform.start("e2e");
