@@ -156,7 +156,7 @@ public final class StudioRuntime implements AutoCloseable {
     jobs = new JobStream(datastores.redis());
     model = ModelProviders.from(config.model());
     var vault = new Vault(config.encryptionKey());
-    mcp = new Mcp(jdbi, vault);
+    mcp = new Mcp(jdbi, vault, datastores.nats(), datastores.redis(), config.instance(), config.publicUrl());
     List<Tool> toolList = new ArrayList<>(BuiltinTools.all(stores.notes(), Clock.systemUTC()));
     toolList.addAll(SandboxTools.all(sandboxes));
     tools = new ToolRegistry(toolList);
@@ -381,6 +381,7 @@ public final class StudioRuntime implements AutoCloseable {
     if (hub != null) {
       hub.closeViewers();
     }
+    mcp.closeStreams();
     if (orgFsSignals != null) {
       orgFsSignals.drain(); // long polls answer now rather than hold the server past its grace
     }

@@ -37,6 +37,8 @@ public final class TestMcpServer implements AutoCloseable {
   /** Every value of the guarded header the server saw, to check what the platform sent. */
   final List<String> seenHeaderValues = new CopyOnWriteArrayList<>();
   final List<String> recorded = new CopyOnWriteArrayList<>();
+  /** Every Authorization header the server saw, whatever it guards: to check what never reaches it. */
+  final List<String> seenAuthorization = new CopyOnWriteArrayList<>();
 
   private TestMcpServer(String header, String required) throws Exception {
     var transport = HttpServletStreamableServerTransportProvider.builder().jsonMapper(JSON).mcpEndpoint("/mcp").build();
@@ -54,6 +56,9 @@ public final class TestMcpServer implements AutoCloseable {
     context.addServlet(new ServletHolder(transport), "/*");
     context.addFilter(new FilterHolder((request, response, chain) -> {
       var http = (HttpServletRequest) request;
+      if (http.getHeader("Authorization") != null) {
+        seenAuthorization.add(http.getHeader("Authorization"));
+      }
       if (header != null) {
         String value = http.getHeader(header);
         if (value != null) {
