@@ -6,22 +6,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpMethod;
 
 /**
  * Forwards one Streamable-HTTP exchange to a downstream MCP server as it is, at the HTTP level:
@@ -30,9 +32,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is not an MCP client or server on this path, which is what keeps its cost to a fraction of a
  * millisecond (the SDK client and server each cost more than that per call).
  *
- * <p>One {@link HttpClient} serves every downstream: it keeps a pool of keep-alive connections
- * per host. HTTP/1.1 is forced because on {@code http://} the client would otherwise try an h2c
- * upgrade, which costs a round trip and which few MCP servers speak.
+ * <p>One Jetty {@link HttpClient} serves every downstream, with a pool of keep-alive connections
+ * per host. Measured on this 2-core machine against the SDK's server, streaming the answer as here
+ * (p50 of 4,000 POSTs, interleaved): Jetty 0.27 ms, {@code java.net.http} 0.31 ms with a direct
+ * executor and 0.35–0.37 ms with its default one. It also bounds a whole exchange, body included,
+ * with one total timeout.
  *
  * <p>Only the headers of the transport are passed on ({@link #REQUEST_HEADERS}): above all the
  * caller's {@code Authorization}, the org's token, never reaches the downstream.
@@ -45,11 +49,10 @@ final class McpForwarder implements AutoCloseable {
   static final Duration KEEPALIVE = Duration.ofSeconds(15);
   private static final byte[] KEEPALIVE_COMMENT = ": keepalive\n\n".getBytes(StandardCharsets.US_ASCII);
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(DownstreamClients.CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
-  // Bounds the body of an answer too, not only its headers (which is all HttpRequest.timeout bounds).
+  private final HttpClient http = new HttpClient();
+  // Sends the keep-alive comments of idle streams.
   private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-    var thread = new Thread(r, "mcp-forward-watchdog");
+    var thread = new Thread(r, "mcp-forward-keepalive");
     thread.setDaemon(true);
     return thread;
   });
@@ -57,6 +60,17 @@ final class McpForwarder implements AutoCloseable {
   private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
 
   McpForwarder() {
+    http.setConnectTimeout(DownstreamClients.CONNECT_TIMEOUT.toMillis());
+    http.setFollowRedirects(false);
+    http.setUserAgentField(null);
+    http.setMaxConnectionsPerDestination(256);
+    // No Accept-Encoding of our own: a body passes through as the downstream sends it.
+    http.getContentDecoderFactories().clear();
+    try {
+      http.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("the MCP forwarder's HTTP client does not start", e);
+    }
     watchdog.scheduleWithFixedDelay(() -> relays.forEach(Relay::keepAlive), KEEPALIVE.toMillis(), KEEPALIVE.toMillis(),
         TimeUnit.MILLISECONDS);
   }
@@ -75,77 +89,73 @@ final class McpForwarder implements AutoCloseable {
    */
   Outcome forward(Context ctx, Connection connection, Credentials credentials, String method, byte[] body, JsonRpc.Envelope envelope) {
     var request = request(ctx, connection, credentials, method, body);
-    HttpResponse<InputStream> response;
+    var listener = new InputStreamResponseListener();
+    request.send(listener);
+    Response response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw failure(connection, e);
+      response = listener.get(connection.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      request.abort(e);
+      throw timeout(connection);
+    } catch (ExecutionException e) {
+      throw failure(connection, e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      request.abort(e);
       throw new DownstreamException(DownstreamException.UNAVAILABLE, "interrupted while calling downstream " + connection.name());
     }
-    int status = response.statusCode();
-    if (status == 401 || status == 403) {
-      close(response.body());
-      // Passing a 401 on would tell the IDE its own token is wrong: it is the connection's credentials.
-      throw new DownstreamException(DownstreamException.UNAVAILABLE, "downstream " + connection.name()
-          + " refused the platform's credentials (HTTP " + status + "): update the connection's auth");
-    }
-    // A long-lived GET stream (the server's own messages) has no deadline; an answer to a request has.
-    var timedOut = new AtomicBoolean();
-    ScheduledFuture<?> deadline = "GET".equals(method) ? null : watchdog.schedule(() -> {
-      timedOut.set(true);
-      close(response.body());
-    }, connection.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    InputStream in = listener.getInputStream();
     try {
-      String type = response.headers().firstValue("Content-Type").orElse("");
-      return type.regionMatches(true, 0, "text/event-stream", 0, 17)
-          ? stream(ctx, connection, response, envelope, timedOut)
-          : whole(ctx, connection, response, type, envelope, timedOut);
-    } finally {
-      if (deadline != null) {
-        deadline.cancel(false);
+      int status = response.getStatus();
+      if (status == 401 || status == 403) {
+        // Passing a 401 on would tell the IDE its own token is wrong: it is the connection's credentials.
+        throw new DownstreamException(DownstreamException.UNAVAILABLE, "downstream " + connection.name()
+            + " refused the platform's credentials (HTTP " + status + "): update the connection's auth");
       }
-      close(response.body());
+      String type = java.util.Objects.requireNonNullElse(response.getHeaders().get("Content-Type"), "");
+      return type.regionMatches(true, 0, "text/event-stream", 0, 17)
+          ? stream(ctx, connection, response, in, envelope)
+          : whole(ctx, connection, response, in, type, envelope);
+    } finally {
+      close(in);
     }
   }
 
-  private static HttpRequest request(Context ctx, Connection connection, Credentials credentials, String method, byte[] body) {
-    var builder = HttpRequest.newBuilder(URI.create(connection.url())).timeout(connection.timeout());
-    for (String name : REQUEST_HEADERS) {
-      String value = ctx.header(name);
-      if (value != null) {
-        builder.header(name, value);
+  private Request request(Context ctx, Connection connection, Credentials credentials, String method, byte[] body) {
+    var request = http.newRequest(URI.create(connection.url())).method(HttpMethod.fromString(method));
+    // A long-lived GET stream (the server's own messages) has no deadline; an answer to a request has, body included.
+    if (!"GET".equals(method)) {
+      request.timeout(connection.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+    request.headers(headers -> {
+      for (String name : REQUEST_HEADERS) {
+        String value = ctx.header(name);
+        if (value != null) {
+          headers.put(name, value);
+        }
       }
+      if (ctx.header("Accept") == null) {
+        headers.put("Accept", DEFAULT_ACCEPT);
+      }
+      credentials.headers().forEach(headers::put);
+    });
+    if (body != null) {
+      request.body(new BytesRequestContent("application/json", body));
     }
-    if (ctx.header("Accept") == null) {
-      builder.header("Accept", DEFAULT_ACCEPT);
-    }
-    try {
-      credentials.headers().forEach(builder::setHeader);
-    } catch (IllegalArgumentException e) {
-      // The JDK refuses to set a few headers (Host, Connection, ...): the connection names one of them.
-      throw new DownstreamException(DownstreamException.UNAVAILABLE, "connection " + connection.name()
-          + " puts its credential in a header that cannot be sent: " + credentials.header());
-    }
-    return switch (method) {
-      case "POST" -> builder.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-      case "DELETE" -> builder.DELETE().build();
-      default -> builder.GET().build();
-    };
+    return request;
   }
 
   /** A plain answer (JSON, or an empty 202 for a notification): read whole, then written with its length. */
-  private static Outcome whole(Context ctx, Connection connection, HttpResponse<InputStream> response, String type,
-      JsonRpc.Envelope envelope, AtomicBoolean timedOut) {
+  private static Outcome whole(Context ctx, Connection connection, Response response, InputStream in, String type,
+      JsonRpc.Envelope envelope) {
     byte[] answer;
     try {
-      answer = response.body().readAllBytes();
+      answer = in.readAllBytes();
     } catch (IOException e) {
-      throw timedOut.get() ? timeout(connection) : failure(connection, e);
+      throw failure(connection, e);
     }
     headers(ctx, response);
-    ctx.status(response.statusCode());
+    ctx.status(response.getStatus());
     if (!type.isEmpty()) {
       ctx.res().setContentType(type);
     }
@@ -155,7 +165,7 @@ final class McpForwarder implements AutoCloseable {
     } catch (IOException e) {
       return Outcome.failed; // the caller went away
     }
-    if (envelope == null || !envelope.isToolCall() || response.statusCode() / 100 != 2) {
+    if (envelope == null || !envelope.isToolCall() || response.getStatus() / 100 != 2) {
       return Outcome.failed;
     }
     var outcome = JsonRpc.outcome(answer, 0, answer.length);
@@ -167,17 +177,17 @@ final class McpForwarder implements AutoCloseable {
    * stream is watched for its response message, for the audit. When the deadline cuts the stream
    * before the response, the caller gets a JSON-RPC error as the stream's last event.
    */
-  private Outcome stream(Context ctx, Connection connection, HttpResponse<InputStream> response, JsonRpc.Envelope envelope,
-      AtomicBoolean timedOut) {
+  private Outcome stream(Context ctx, Connection connection, Response response, InputStream in, JsonRpc.Envelope envelope) {
     headers(ctx, response);
-    ctx.status(response.statusCode());
+    ctx.status(response.getStatus());
     ctx.res().setContentType("text/event-stream");
     // nginx (the web tier) would otherwise buffer the stream.
     ctx.res().setHeader("X-Accel-Buffering", "no");
-    var events = envelope != null && envelope.isToolCall() ? new SseOutcome() : null;
+    // The answer to a request is watched for: once it has passed, the caller's response is complete.
+    var events = envelope != null && envelope.expectsAnswer() ? new SseOutcome() : null;
     Relay relay;
     try {
-      relay = new Relay(response.body(), ctx.res().getOutputStream());
+      relay = new Relay(in, ctx.res().getOutputStream());
       relay.out.flush();
     } catch (IOException e) {
       return Outcome.failed;
@@ -191,7 +201,7 @@ final class McpForwarder implements AutoCloseable {
           n = relay.in.read(buffer);
         } catch (IOException e) {
           if (!relay.ended && envelope != null && envelope.expectsAnswer() && (events == null || events.outcome() == null)) {
-            var error = timedOut.get() ? timeout(connection) : failure(connection, e);
+            var error = failure(connection, e);
             relay.write(("event: message\ndata: " + new String(JsonRpc.bytes(JsonRpc.error(envelope.id(), error.code(),
                 error.getMessage())), StandardCharsets.UTF_8) + "\n\n").getBytes(StandardCharsets.UTF_8), 0);
           }
@@ -205,6 +215,12 @@ final class McpForwarder implements AutoCloseable {
         }
         if (events != null) {
           events.feed(buffer, 0, n);
+          if (events.outcome() != null) {
+            // The server should end the stream now (the transport says so); the caller need not wait for
+            // that: its response is complete. The rest is drained so the connection goes back to the pool.
+            relay.finish();
+            return envelope.isToolCall() ? events.outcome() : Outcome.ok;
+          }
         }
       }
       return events == null || events.outcome() == null ? Outcome.failed : events.outcome();
@@ -256,11 +272,30 @@ final class McpForwarder implements AutoCloseable {
       ended = true;
       close(in);
     }
+
+    /** Completes the caller's response, then reads the downstream's stream to its end (briefly). */
+    void finish() {
+      synchronized (this) {
+        try {
+          out.close();
+        } catch (IOException e) {
+          // The caller went away: nothing to complete.
+        }
+      }
+      try {
+        in.transferTo(OutputStream.nullOutputStream());
+      } catch (IOException e) {
+        // Cut by the deadline or the downstream: the connection is not reused, which is all it costs.
+      }
+    }
   }
 
-  private static void headers(Context ctx, HttpResponse<?> response) {
+  private static void headers(Context ctx, Response response) {
     for (String name : RESPONSE_HEADERS) {
-      response.headers().firstValue(name).ifPresent(value -> ctx.res().setHeader(name, value));
+      String value = response.getHeaders().get(name);
+      if (value != null) {
+        ctx.res().setHeader(name, value);
+      }
     }
   }
 
@@ -272,11 +307,11 @@ final class McpForwarder implements AutoCloseable {
   /** What went wrong, naming the connection, never a credential. */
   static DownstreamException failure(Connection connection, Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof HttpConnectTimeoutException) {
+      if (cause instanceof SocketTimeoutException) {
         return new DownstreamException(DownstreamException.TIMEOUT, "downstream " + connection.name()
             + " did not accept a connection within " + DownstreamClients.CONNECT_TIMEOUT.toMillis() + " ms");
       }
-      if (cause instanceof HttpTimeoutException) {
+      if (cause instanceof TimeoutException) {
         return timeout(connection);
       }
       if (cause instanceof ConnectException) {
@@ -300,7 +335,11 @@ final class McpForwarder implements AutoCloseable {
   public void close() {
     closeStreams();
     watchdog.shutdownNow();
-    http.close();
+    try {
+      http.stop();
+    } catch (Exception e) {
+      // Stopping: nothing left to do with it.
+    }
   }
 
   /** Reads SSE events as they pass and keeps the outcome of the first JSON-RPC response among them. */
