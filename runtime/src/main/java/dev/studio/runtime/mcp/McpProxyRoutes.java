@@ -76,7 +76,9 @@ final class McpProxyRoutes implements RouteGroup {
       UUID id = Ids.parse("virtual MCP", ctx.pathParam("id"));
       var virtual = virtuals.find(id).orElseThrow(() -> ApiException.notFound("virtual MCP", id.toString()));
       check(principal, virtual.orgId());
-      var members = virtual.connections().stream().map(connections::find).flatMap(java.util.Optional::stream).toList();
+      // The members from the forwarder's cache: one query per member per call otherwise.
+      var members = virtual.connections().stream().map(cache::find).flatMap(java.util.Optional::stream)
+          .map(ConnectionStore.Opened::connection).toList();
       serve(ctx, principal, new McpEndpoint(virtual.orgId(), virtual.id(), virtual.name(), members));
     });
     routes.get("/mcp/virtual-mcp/{id}", ctx -> ctx.status(405).header("Allow", "POST"));

@@ -230,6 +230,57 @@ class McpProxyTest {
   }
 
   @Test
+  void anSseAnswerIsPassedOnEventByEventNotHeldBack() throws Exception {
+    // A downstream that sends a progress notification, then waits until the IDE has it before it answers.
+    var seenFirst = new java.util.concurrent.CountDownLatch(1);
+    var downstream = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    downstream.createContext("/mcp", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+      exchange.sendResponseHeaders(200, 0);
+      var out = exchange.getResponseBody();
+      out.write(("event: message\ndata: {\"jsonrpc\": \"2.0\", \"method\": \"notifications/progress\", \"params\": "
+          + "{\"progressToken\": 1, \"progress\": 1}}\n\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      try {
+        seenFirst.await(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      out.write(("event: message\ndata: {\"jsonrpc\": \"2.0\", \"id\": 9, \"result\": {\"content\": [], \"isError\": false}}\n\n")
+          .getBytes(StandardCharsets.UTF_8));
+      exchange.close();
+    });
+    downstream.start();
+    try {
+      String id = connection("slowstream", "http://127.0.0.1:" + downstream.getAddress().getPort() + "/mcp", null);
+      var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.base() + "/mcp/" + id))
+          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+          .header("Accept", "application/json, text/event-stream")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+              "{\"jsonrpc\": \"2.0\", \"id\": 9, \"method\": \"tools/call\", \"params\": {\"name\": \"slow\"}}")).build();
+      long start = System.nanoTime();
+      var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+      assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+      var lines = response.body().iterator();
+      var received = new java.util.ArrayList<String>();
+      while (lines.hasNext()) {
+        String line = lines.next();
+        received.add(line);
+        if (line.contains("notifications/progress")) {
+          // Had the platform buffered the stream, this would come only after the downstream gave up waiting (5 s).
+          assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+          seenFirst.countDown();
+        }
+      }
+      assertThat(String.join("\n", received)).contains("notifications/progress").contains("\"id\": 9");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(audit(id)).containsExactly("slow:ok"));
+    } finally {
+      downstream.stop(0);
+    }
+  }
+
+  @Test
   void aDownstreamRefusingTheVaultsCredentialIsAJsonRpcErrorNotA401() {
     String id = connection("wrongkey", tracker.url(), Map.of("type", "bearer", "token", "not-the-secret"));
     var call = api.postRaw("/mcp/" + id, "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"tools/call\", \"params\": {\"name\": \"add\"}}");
