@@ -202,8 +202,9 @@ final class McpForwarder implements AutoCloseable {
         } catch (IOException e) {
           if (!relay.ended && envelope != null && envelope.expectsAnswer() && (events == null || events.outcome() == null)) {
             var error = failure(connection, e);
-            relay.write(("event: message\ndata: " + new String(JsonRpc.bytes(JsonRpc.error(envelope.id(), error.code(),
-                error.getMessage())), StandardCharsets.UTF_8) + "\n\n").getBytes(StandardCharsets.UTF_8), 0);
+            byte[] event = ("event: message\ndata: " + new String(JsonRpc.bytes(JsonRpc.error(envelope.id(), error.code(),
+                error.getMessage())), StandardCharsets.UTF_8) + "\n\n").getBytes(StandardCharsets.UTF_8);
+            relay.write(event, event.length);
           }
           return Outcome.failed;
         }
@@ -247,9 +248,6 @@ final class McpForwarder implements AutoCloseable {
     }
 
     synchronized boolean write(byte[] bytes, int length) {
-      if (length == 0) {
-        length = bytes.length;
-      }
       try {
         out.write(bytes, 0, length);
         out.flush();
