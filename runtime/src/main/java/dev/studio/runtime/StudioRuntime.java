@@ -162,7 +162,7 @@ public final class StudioRuntime implements AutoCloseable {
     jobs = new JobStream(datastores.redis());
     model = ModelProviders.from(config.model());
     var vault = new Vault(config.encryptionKey());
-    mcp = new Mcp(jdbi, vault);
+    mcp = new Mcp(jdbi, vault, datastores.nats(), datastores.redis(), config.instance(), config.publicUrl());
     builtinTools = new ToolRegistry(BuiltinTools.all(stores.notes(), Clock.systemUTC()));
     List<Tool> toolList = new ArrayList<>(BuiltinTools.all(stores.notes(), Clock.systemUTC()));
     toolList.addAll(SandboxTools.all(sandboxes));
@@ -394,6 +394,7 @@ public final class StudioRuntime implements AutoCloseable {
     if (hub != null) {
       hub.closeViewers();
     }
+    mcp.closeStreams();
     if (orgFsSignals != null) {
       orgFsSignals.drain(); // long polls answer now rather than hold the server past its grace
     }

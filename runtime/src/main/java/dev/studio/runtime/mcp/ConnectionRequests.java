@@ -20,7 +20,7 @@ final class ConnectionRequests {
   private static final int MAX_SECRET = 8192;
 
   record Auth(String type, String token, String header, String value, String refreshToken, String expiresAt, String tokenUrl,
-      String clientId, String clientSecret) {
+      String clientId, String clientSecret, String authorizeUrl, String scopes) {
     /** The fields given beside the type, by name, to refuse those the type does not take. */
     Map<String, Object> given() {
       var given = new LinkedHashMap<String, Object>();
@@ -32,6 +32,8 @@ final class ConnectionRequests {
       given.put("tokenUrl", tokenUrl);
       given.put("clientId", clientId);
       given.put("clientSecret", clientSecret);
+      given.put("authorizeUrl", authorizeUrl);
+      given.put("scopes", scopes);
       return given;
     }
   }
@@ -93,7 +95,7 @@ final class ConnectionRequests {
       case none -> Set.<String>of();
       case bearer -> Set.of("token");
       case header -> Set.of("header", "value");
-      case oauth -> Set.of("token", "refreshToken", "expiresAt", "tokenUrl", "clientId", "clientSecret");
+      case oauth -> Set.of("token", "refreshToken", "expiresAt", "tokenUrl", "clientId", "clientSecret", "authorizeUrl", "scopes");
     };
     auth.given().forEach((field, value) -> {
       if (value != null && !allowed.contains(field)) {
@@ -114,14 +116,29 @@ final class ConnectionRequests {
     };
   }
 
-  /** An access token, a refresh token and where to use it, or both: at least one of the tokens. */
+  /**
+   * An access token, a refresh token and where to use it, or both; or, for a connection a user
+   * will authorize through {@code /oauth-proxy}, the authorization server's endpoints and the
+   * client: then no token is needed yet.
+   */
   private static Credentials oauth(Auth auth) {
-    if (auth.token() == null && auth.refreshToken() == null) {
-      throw ApiException.badRequest("auth.token", "auth.token (the access token) or auth.refreshToken is required");
+    String authorizeUrl = auth.authorizeUrl() == null ? null : url("auth.authorizeUrl", auth.authorizeUrl());
+    if (auth.token() == null && auth.refreshToken() == null && authorizeUrl == null) {
+      throw ApiException.badRequest("auth.token",
+          "auth.token (the access token), auth.refreshToken, or auth.authorizeUrl (to connect through /oauth-proxy) is required");
     }
     String token = auth.token() == null ? null : secret("auth.token", auth.token());
     String refreshToken = auth.refreshToken() == null ? null : secret("auth.refreshToken", auth.refreshToken());
-    String tokenUrl = refreshToken == null && auth.tokenUrl() == null ? null : url("auth.tokenUrl", auth.tokenUrl());
+    boolean needsTokenUrl = refreshToken != null || authorizeUrl != null;
+    String tokenUrl = !needsTokenUrl && auth.tokenUrl() == null ? null : url("auth.tokenUrl", auth.tokenUrl());
+    String clientId = Bodies.bounded("auth.clientId", auth.clientId(), 500);
+    if (authorizeUrl != null && (clientId == null || clientId.isBlank())) {
+      throw ApiException.badRequest("auth.clientId", "auth.clientId is required with auth.authorizeUrl");
+    }
+    String scopes = Bodies.bounded("auth.scopes", auth.scopes(), 1000);
+    if (scopes != null && scopes.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '"' || c == '\\')) {
+      throw ApiException.badRequest("auth.scopes", "auth.scopes must be scope names separated by spaces");
+    }
     Instant expiresAt = null;
     if (auth.expiresAt() != null) {
       try {
@@ -130,9 +147,8 @@ final class ConnectionRequests {
         throw ApiException.badRequest("auth.expiresAt", "auth.expiresAt must be an ISO-8601 instant, e.g. 2026-01-31T12:00:00Z");
       }
     }
-    return new Credentials(Credentials.Type.oauth, token, null, null, refreshToken, expiresAt, tokenUrl,
-        Bodies.bounded("auth.clientId", auth.clientId(), 500),
-        auth.clientSecret() == null ? null : secret("auth.clientSecret", auth.clientSecret()));
+    return new Credentials(Credentials.Type.oauth, token, null, null, refreshToken, expiresAt, tokenUrl, clientId,
+        auth.clientSecret() == null ? null : secret("auth.clientSecret", auth.clientSecret()), authorizeUrl, scopes);
   }
 
   private static String secret(String field, String value) {

@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * {@code /api/{org}/connections}: an org's downstream MCP servers. Answers never hold a credential:
@@ -19,11 +20,14 @@ final class ConnectionRoutes implements RouteGroup {
   private final Authentication authentication;
   private final ConnectionStore connections;
   private final DownstreamClients clients;
+  /** Told of every update and delete, to drop the connection's clients and cached credentials in every process. */
+  private final Consumer<UUID> changed;
 
-  ConnectionRoutes(Authentication authentication, ConnectionStore connections, DownstreamClients clients) {
+  ConnectionRoutes(Authentication authentication, ConnectionStore connections, DownstreamClients clients, Consumer<UUID> changed) {
     this.authentication = authentication;
     this.connections = connections;
     this.clients = clients;
+    this.changed = changed;
   }
 
   @Override
@@ -58,6 +62,7 @@ final class ConnectionRoutes implements RouteGroup {
       try {
         var updated = connections.update(scope.org().id(), id, change)
             .orElseThrow(() -> ApiException.notFound("connection", id.toString()));
+        changed.accept(id);
         ctx.json(updated.json());
       } catch (ConnectionStore.NameTaken e) {
         throw nameTaken(change.name());
@@ -69,7 +74,7 @@ final class ConnectionRoutes implements RouteGroup {
       if (!connections.delete(scope.org().id(), id)) {
         throw ApiException.notFound("connection", id.toString());
       }
-      clients.forget(id);
+      changed.accept(id);
       ctx.status(204);
     });
     routes.get("/api/{org}/connections/{id}/tools", ctx -> {

@@ -57,6 +57,11 @@ final class ConnectionStore {
   /** A connection as it is now, and its credentials opened. */
   record Opened(Connection connection, Credentials credentials) {}
 
+  /** The connection as it is now with its credentials as sealed, whether or not an OAuth token is due. */
+  Optional<Opened> read(UUID id) {
+    return jdbi.withHandle(h -> opened(h, id, false));
+  }
+
   /**
    * The connection as it is now with its credentials, an OAuth access token refreshed first when
    * it is due. The refresh happens under the row's lock, so processes racing to refresh one
@@ -101,6 +106,12 @@ final class ConnectionStore {
               + "updated_at = now() where id = ? returning " + COLUMNS)
           .bind(0, change.name()).bind(1, change.url()).bind(2, change.timeoutMs()).bind(3, id).map((rs, ctx) -> connection(rs)).findOne();
     }));
+  }
+
+  /** New credentials of the same kind (tokens an authorization gave): sealed, and the version bumped. */
+  Optional<Connection> replaceCredentials(UUID id, Credentials credentials) {
+    return jdbi.withHandle(h -> h.createQuery("update mcp_connections set sealed_auth = ?, version = version + 1, updated_at = now() "
+        + "where id = ? returning " + COLUMNS).bind(0, vault.seal(id, credentials)).bind(1, id).map((rs, ctx) -> connection(rs)).findOne());
   }
 
   boolean delete(UUID org, UUID id) {

@@ -64,7 +64,11 @@ public final class DownstreamClients implements AutoCloseable {
     return call(connection, downstream, () -> downstream.client.callTool(new McpSchema.CallToolRequest(tool, arguments)));
   }
 
-  /** Closes the connection's client (it was deleted). */
+  boolean holds(UUID connection) {
+    return clients.containsKey(connection);
+  }
+
+  /** Closes the connection's client (it was changed or deleted). */
   void forget(UUID connection) {
     var old = clients.remove(connection);
     if (old != null) {

@@ -24,13 +24,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code /mcp/{connectionId}} and {@code /mcp/virtual-mcp/{id}}: MCP over Streamable HTTP for
- * external clients (IDEs), with the org's Bearer token. The platform is the MCP server here and
- * answers each JSON-RPC request with {@code application/json}; it calls the downstream through the
- * connection's cached SDK client with the vault's credentials, which the IDE never sees.
+ * external clients (IDEs), with the org's Bearer token; the downstream's credentials come from the
+ * vault and the IDE never sees them.
  *
- * <p>Stateless: no session id is issued, and {@code GET} (the optional server-to-client stream)
- * answers 405 as the transport allows. A downstream that fails or is too slow becomes a JSON-RPC
- * error in a 200 answer, never an HTTP 500 or a hang; every tools/call leaves an audit row.
+ * <p>A single connection is forwarded at the HTTP level: the downstream's session, its SSE streams
+ * and its answers reach the IDE as they are ({@link McpForwarder}). A virtual MCP aggregates
+ * several downstreams, so the platform is the MCP server there: stateless, answering each JSON-RPC
+ * request with {@code application/json} and calling the downstreams through their SDK clients;
+ * its {@code GET} (the optional server-to-client stream) answers 405 as the transport allows.
+ *
+ * <p>Either way a downstream that fails or is too slow becomes a JSON-RPC error in a 200 answer,
+ * never an HTTP 500 or a hang, and every tools/call leaves an audit row. A 401 names the RFC 9728
+ * metadata of the resource, so an MCP client can find out how to get a token.
  */
 final class McpProxyRoutes implements RouteGroup {
   private static final Logger log = LoggerFactory.getLogger(McpProxyRoutes.class);
@@ -48,14 +53,20 @@ final class McpProxyRoutes implements RouteGroup {
   private final VirtualMcpStore virtuals;
   private final DownstreamClients clients;
   private final ToolAudit audit;
+  private final ConnectionCache cache;
+  private final McpForwarder forwarder;
+  private final ProtectedResource metadata;
 
   McpProxyRoutes(Authenticator authenticator, ConnectionStore connections, VirtualMcpStore virtuals, DownstreamClients clients,
-      ToolAudit audit) {
+      ToolAudit audit, ConnectionCache cache, McpForwarder forwarder, ProtectedResource metadata) {
     this.authenticator = authenticator;
     this.connections = connections;
     this.virtuals = virtuals;
     this.clients = clients;
     this.audit = audit;
+    this.cache = cache;
+    this.forwarder = forwarder;
+    this.metadata = metadata;
   }
 
   @Override
@@ -65,30 +76,68 @@ final class McpProxyRoutes implements RouteGroup {
       UUID id = Ids.parse("virtual MCP", ctx.pathParam("id"));
       var virtual = virtuals.find(id).orElseThrow(() -> ApiException.notFound("virtual MCP", id.toString()));
       check(principal, virtual.orgId());
-      var members = virtual.connections().stream().map(connections::find).flatMap(java.util.Optional::stream).toList();
+      // The members from the forwarder's cache: one query per member per call otherwise.
+      var members = virtual.connections().stream().map(cache::find).flatMap(java.util.Optional::stream)
+          .map(ConnectionStore.Opened::connection).toList();
       serve(ctx, principal, new McpEndpoint(virtual.orgId(), virtual.id(), virtual.name(), members));
     });
-    routes.post("/mcp/{connectionId}", ctx -> {
-      var principal = principal(ctx);
-      UUID id = Ids.parse("connection", ctx.pathParam("connectionId"));
-      var connection = connections.find(id).orElseThrow(() -> ApiException.notFound("connection", id.toString()));
-      check(principal, connection.orgId());
-      serve(ctx, principal, new McpEndpoint(connection.orgId(), null, connection.name(), List.of(connection)));
-    });
-    for (String path : List.of("/mcp/virtual-mcp/{id}", "/mcp/{connectionId}")) {
-      routes.get(path, ctx -> ctx.status(405).header("Allow", "POST"));
-      routes.delete(path, ctx -> ctx.status(405).header("Allow", "POST"));
+    routes.get("/mcp/virtual-mcp/{id}", ctx -> ctx.status(405).header("Allow", "POST"));
+    routes.delete("/mcp/virtual-mcp/{id}", ctx -> ctx.status(405).header("Allow", "POST"));
+    routes.post("/mcp/{connectionId}", ctx -> forward(ctx, "POST"));
+    routes.get("/mcp/{connectionId}", ctx -> forward(ctx, "GET"));
+    routes.delete("/mcp/{connectionId}", ctx -> forward(ctx, "DELETE"));
+  }
+
+  /**
+   * One connection: the exchange is forwarded as it is ({@link McpForwarder}). The org's token is
+   * checked before anything reaches the downstream; only the envelope of the body is read, to
+   * answer errors under the request's id and to audit tools/call.
+   */
+  private void forward(Context ctx, String method) {
+    var principal = principal(ctx);
+    UUID id = Ids.parse("connection", ctx.pathParam("connectionId"));
+    var opened = cache.find(id).orElseThrow(() -> ApiException.notFound("connection", id.toString()));
+    var connection = opened.connection();
+    check(principal, connection.orgId());
+    byte[] body = null;
+    JsonRpc.Envelope envelope = null;
+    if ("POST".equals(method)) {
+      body = ctx.bodyAsBytes();
+      try {
+        envelope = JsonRpc.envelope(body);
+      } catch (JsonRpc.Malformed e) {
+        answer(ctx.status(400), error(null, e.code, e.getMessage()));
+        return;
+      }
+    }
+    long start = System.nanoTime();
+    Outcome outcome = Outcome.failed;
+    try {
+      var usable = cache.usable(opened);
+      outcome = forwarder.forward(ctx, usable.connection(), usable.credentials(), method, body, envelope);
+    } catch (DownstreamException e) {
+      if (envelope == null || !envelope.expectsAnswer()) {
+        throw ConnectionRoutes.downstream(e);
+      }
+      // A JSON-RPC request gets its answer as JSON-RPC, so the IDE shows the message.
+      answer(ctx.status(200), error(envelope.id(), e.code(), e.getMessage()));
+    } finally {
+      if (envelope != null && envelope.isToolCall()) {
+        audit.record(new ToolAudit.Entry(connection.orgId(), principal.tokenId(), connection.id(), null,
+            Objects.requireNonNullElse(envelope.tool(), ""), outcome, (System.nanoTime() - start) / 1_000_000));
+      }
     }
   }
 
   private Principal principal(Context ctx) {
     String header = ctx.header("Authorization");
+    String metadataUrl = metadata.metadataUrl(ctx.path());
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      ctx.header("WWW-Authenticate", "Bearer");
+      ctx.header("WWW-Authenticate", "Bearer resource_metadata=\"" + metadataUrl + "\"");
       throw ApiException.unauthorized("send the org's API token: Authorization: Bearer <token>");
     }
     return authenticator.authenticate(header.substring(7).trim()).orElseThrow(() -> {
-      ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\", resource_metadata=\"" + metadataUrl + "\"");
       return ApiException.unauthorized("the token is not valid (unknown, malformed or revoked)");
     });
   }

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Gets a new OAuth access token with the refresh token (RFC 6749 §6) from the connection's token
- * endpoint. A token is refreshed a little before it expires, so a call does not set out with a
+ * Gets OAuth tokens from the connection's token endpoint: a new access token with the refresh
+ * token (RFC 6749 §6), or the first ones for an authorization code ({@link OAuthProxyRoutes}). A token is refreshed a little before it expires, so a call does not set out with a
  * token that lapses on the way.
  */
 final class OAuthRefresh {
@@ -44,6 +44,10 @@ final class OAuthRefresh {
 
   /** @throws DownstreamException naming the connection and the endpoint's status, never a token */
   Credentials refresh(Connection connection, Credentials credentials) {
+    if (credentials.token() == null && credentials.refreshToken() == null && credentials.authorizeUrl() != null) {
+      throw new DownstreamException(DownstreamException.UNAVAILABLE, "downstream " + connection.name()
+          + " is not connected yet: authorize it at /oauth-proxy/" + connection.id() + "/authorize");
+    }
     if (credentials.refreshToken() == null || credentials.tokenUrl() == null) {
       throw new DownstreamException(DownstreamException.UNAVAILABLE,
           "the OAuth token of downstream " + connection.name() + " expired and there is no refresh token to renew it");
@@ -51,6 +55,24 @@ final class OAuthRefresh {
     var form = new LinkedHashMap<String, String>();
     form.put("grant_type", "refresh_token");
     form.put("refresh_token", credentials.refreshToken());
+    return tokens(connection, credentials, form, "refresh the OAuth token");
+  }
+
+  /**
+   * Exchanges an authorization code for tokens (RFC 6749 §4.1.3) with the PKCE verifier (RFC 7636).
+   *
+   * @throws DownstreamException naming the connection and the endpoint's status, never a token
+   */
+  Credentials authorizationCode(Connection connection, Credentials credentials, String code, String redirectUri, String verifier) {
+    var form = new LinkedHashMap<String, String>();
+    form.put("grant_type", "authorization_code");
+    form.put("code", code);
+    form.put("redirect_uri", redirectUri);
+    form.put("code_verifier", verifier);
+    return tokens(connection, credentials, form, "get an OAuth token");
+  }
+
+  private Credentials tokens(Connection connection, Credentials credentials, Map<String, String> form, String what) {
     if (credentials.clientId() != null) {
       form.put("client_id", credentials.clientId());
     }
@@ -65,10 +87,10 @@ final class OAuthRefresh {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new DownstreamException(DownstreamException.UNAVAILABLE,
-          "could not refresh the OAuth token of downstream " + connection.name() + ": the token endpoint is unreachable");
+          "could not " + what + " of downstream " + connection.name() + ": the token endpoint is unreachable");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DownstreamException(DownstreamException.UNAVAILABLE, "interrupted while refreshing the OAuth token of " + connection.name());
+      throw new DownstreamException(DownstreamException.UNAVAILABLE, "interrupted while asking for the OAuth token of " + connection.name());
     }
     JsonNode body;
     try {
@@ -78,7 +100,7 @@ final class OAuthRefresh {
     }
     if (response.statusCode() != 200 || !body.path("access_token").isTextual()) {
       // The endpoint's error code (e.g. invalid_grant) says what to do; its body may hold tokens, so only that.
-      throw new DownstreamException(DownstreamException.UNAVAILABLE, "could not refresh the OAuth token of downstream "
+      throw new DownstreamException(DownstreamException.UNAVAILABLE, "could not " + what + " of downstream "
           + connection.name() + ": the token endpoint answered " + response.statusCode()
           + (body.path("error").isTextual() ? " " + body.get("error").asText() : ""));
     }

@@ -1,7 +1,9 @@
 /**
  * The MCP mesh (DESIGN §8): an org's connections to downstream MCP servers with their credentials
- * sealed by the vault, one SDK client per connection, the {@code /mcp} proxy routes for external
- * clients (one connection, or a virtual MCP aggregating several), the audit of their tool calls,
- * and the same tools in-process for the worker's agent loop.
+ * sealed by the vault; the {@code /mcp/{connectionId}} route for external clients, forwarding the
+ * Streamable-HTTP exchange at the HTTP level with the vault's credentials; virtual MCPs aggregating
+ * several connections through one SDK client per connection; the audit of tool calls; the RFC 9728
+ * metadata and the {@code /oauth-proxy} authorization flow for downstreams that take OAuth; a NATS
+ * broadcast of connection changes; and the same tools in-process for the worker's agent loop.
  */
 package dev.studio.runtime.mcp;

@@ -160,12 +160,12 @@ class McpProxyTest {
   @Test
   void aDownstreamThatIsDownGivesAJsonRpcErrorAtOnce() {
     String id = connection("offline", "http://127.0.0.1:1/mcp", null);
-    var ide = ide("/mcp/" + id, token);
-    ide.initialize();
     long start = System.nanoTime();
-    assertThatThrownBy(() -> ide.callTool(new McpSchema.CallToolRequest("add", Map.of()))).isInstanceOf(McpError.class)
-        .hasMessageContaining("offline").hasMessageContaining("unreachable");
-    assertThatThrownBy(ide::listTools).isInstanceOf(McpError.class).hasMessageContaining("unreachable");
+    assertThatThrownBy(() -> ide("/mcp/" + id, token).initialize()).hasStackTraceContaining("downstream offline is unreachable");
+    var call = api.postRaw("/mcp/" + id, "{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\": \"tools/call\", \"params\": {\"name\": \"add\"}}");
+    assertThat(call.status()).isEqualTo(200);
+    assertThat(call.json().get("id").asInt()).isEqualTo(7);
+    assertThat(call.at("/error/message")).contains("offline").contains("unreachable");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(audit(id)).containsExactly("add:failed"));
   }
@@ -185,16 +185,133 @@ class McpProxyTest {
       });
       String id = api.post("/api/" + org + "/connections", Map.of("name", "stuck", "url",
           "http://127.0.0.1:" + hanging.getLocalPort() + "/mcp", "timeoutMs", 1000)).at("/id");
-      var ide = ide("/mcp/" + id, token);
-      ide.initialize();
       long start = System.nanoTime();
-      assertThatThrownBy(() -> ide.callTool(new McpSchema.CallToolRequest("add", Map.of()))).isInstanceOf(McpError.class)
-          .hasMessageContaining("stuck").hasMessageContaining("did not answer within 1000 ms");
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      assertThatThrownBy(() -> ide("/mcp/" + id, token).initialize()).hasStackTraceContaining("did not answer within 1000 ms");
+      var call = api.postRaw("/mcp/" + id, "{\"jsonrpc\": \"2.0\", \"id\": \"c1\", \"method\": \"tools/call\", \"params\": {\"name\": \"add\"}}");
+      assertThat(call.status()).isEqualTo(200);
+      assertThat(call.at("/id")).isEqualTo("c1");
+      assertThat(call.at("/error/message")).contains("stuck").contains("did not answer within 1000 ms");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(audit(id)).containsExactly("add:failed"));
       for (var socket : held) {
         socket.close();
       }
     }
+  }
+
+  @Test
+  void theDownstreamsSessionAndStreamPassThroughAndTheOrgTokenNeverReachesIt() {
+    String id = connection("wiki", wiki.url(), Map.of("type", "header", "header", "X-Wiki-Key", "value", SECRET));
+    var mcp = Map.of("Accept", "application/json, text/event-stream", "Content-Type", "application/json",
+        "MCP-Protocol-Version", "2025-06-18");
+    var init = api.send("POST", "/mcp/" + id, ("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"initialize\", \"params\": "
+        + "{\"protocolVersion\": \"2025-06-18\", \"capabilities\": {}, \"clientInfo\": {\"name\": \"raw\", \"version\": \"1\"}}}")
+        .getBytes(StandardCharsets.UTF_8), mcp);
+    assertThat(init.status()).as(init.text()).isEqualTo(200);
+    assertThat(init.text()).contains("test-downstream"); // the downstream's own serverInfo: not answered by the platform
+    String session = init.header("Mcp-Session-Id");
+    assertThat(session).isNotBlank();
+
+    var withSession = new java.util.HashMap<>(mcp);
+    withSession.put("Mcp-Session-Id", session);
+    var call = api.send("POST", "/mcp/" + id, "{\"jsonrpc\": \"2.0\", \"id\": 2, \"method\": \"tools/call\", \"params\": {\"name\": \"greet\", \"arguments\": {\"name\": \"raw\"}}}"
+        .getBytes(StandardCharsets.UTF_8), withSession);
+    assertThat(call.status()).isEqualTo(200);
+    assertThat(call.text()).contains("hello, raw");
+    if (call.header("Content-Type").startsWith("text/event-stream")) {
+      assertThat(call.text()).contains("data:");
+    }
+    var bogus = new java.util.HashMap<>(mcp);
+    bogus.put("Mcp-Session-Id", "not-a-session");
+    assertThat(api.send("POST", "/mcp/" + id, "{\"jsonrpc\": \"2.0\", \"id\": 3, \"method\": \"tools/list\"}"
+        .getBytes(StandardCharsets.UTF_8), bogus).status()).as("the downstream's own answer to an unknown session").isIn(400, 404);
+    assertThat(wiki.seenAuthorization).noneMatch(value -> value.contains(token));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(audit(id)).containsExactly("greet:ok"));
+  }
+
+  @Test
+  void anSseAnswerIsPassedOnEventByEventNotHeldBack() throws Exception {
+    // A downstream that sends a progress notification, then waits until the IDE has it before it answers.
+    var seenFirst = new java.util.concurrent.CountDownLatch(1);
+    var downstream = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    downstream.createContext("/mcp", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+      exchange.sendResponseHeaders(200, 0);
+      var out = exchange.getResponseBody();
+      out.write(("event: message\ndata: {\"jsonrpc\": \"2.0\", \"method\": \"notifications/progress\", \"params\": "
+          + "{\"progressToken\": 1, \"progress\": 1}}\n\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      try {
+        seenFirst.await(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      out.write(("event: message\ndata: {\"jsonrpc\": \"2.0\", \"id\": 9, \"result\": {\"content\": [], \"isError\": false}}\n\n")
+          .getBytes(StandardCharsets.UTF_8));
+      exchange.close();
+    });
+    downstream.start();
+    try {
+      String id = connection("slowstream", "http://127.0.0.1:" + downstream.getAddress().getPort() + "/mcp", null);
+      var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.base() + "/mcp/" + id))
+          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+          .header("Accept", "application/json, text/event-stream")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+              "{\"jsonrpc\": \"2.0\", \"id\": 9, \"method\": \"tools/call\", \"params\": {\"name\": \"slow\"}}")).build();
+      long start = System.nanoTime();
+      var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+      assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+      var lines = response.body().iterator();
+      var received = new java.util.ArrayList<String>();
+      while (lines.hasNext()) {
+        String line = lines.next();
+        received.add(line);
+        if (line.contains("notifications/progress")) {
+          // Had the platform buffered the stream, this would come only after the downstream gave up waiting (5 s).
+          assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+          seenFirst.countDown();
+        }
+      }
+      assertThat(String.join("\n", received)).contains("notifications/progress").contains("\"id\": 9");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(audit(id)).containsExactly("slow:ok"));
+    } finally {
+      downstream.stop(0);
+    }
+  }
+
+  @Test
+  void aDownstreamRefusingTheVaultsCredentialIsAJsonRpcErrorNotA401() {
+    String id = connection("wrongkey", tracker.url(), Map.of("type", "bearer", "token", "not-the-secret"));
+    var call = api.postRaw("/mcp/" + id, "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"tools/call\", \"params\": {\"name\": \"add\"}}");
+    assertThat(call.status()).isEqualTo(200);
+    assertThat(call.at("/error/message")).contains("wrongkey").contains("refused the platform's credentials (HTTP 401)");
+    assertThat(call.text()).doesNotContain("not-the-secret");
+  }
+
+  @Test
+  void a401NamesTheProtectedResourceMetadataWhichIsPublic() {
+    String id = connection("described", tracker.url(), Map.of("type", "bearer", "token", SECRET));
+    var anonymous = new dev.studio.runtime.testing.Api(api.base(), null);
+    var refused = anonymous.send("POST", "/mcp/" + id, "{}".getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json"));
+    assertThat(refused.status()).isEqualTo(401);
+    String challenge = refused.header("WWW-Authenticate");
+    String publicUrl = runtime.config().publicUrl().replaceAll("/$", "");
+    assertThat(challenge).isEqualTo("Bearer resource_metadata=\"" + publicUrl + "/.well-known/oauth-protected-resource/mcp/" + id + "\"");
+    assertThat(api.as("sta_not_a_token").postRaw("/mcp/" + id, "{}").header("WWW-Authenticate"))
+        .contains("error=\"invalid_token\"").contains("resource_metadata=");
+
+    var metadata = anonymous.get("/.well-known/oauth-protected-resource/mcp/" + id);
+    assertThat(metadata.status()).isEqualTo(200);
+    assertThat(metadata.at("/resource")).isEqualTo(publicUrl + "/mcp/" + id);
+    assertThat(metadata.json().get("authorization_servers")).isNotEmpty();
+    assertThat(metadata.json().get("bearer_methods_supported").toString()).isEqualTo("[\"header\"]");
+    assertThat(metadata.json().get("scopes_supported")).isNotEmpty();
+    var root = anonymous.get("/.well-known/oauth-protected-resource");
+    assertThat(root.status()).isEqualTo(200);
+    assertThat(root.at("/resource")).isEqualTo(publicUrl + "/mcp");
+    assertThat(anonymous.get("/.well-known/oauth-protected-resource/mcp/virtual-mcp/" + id).at("/resource"))
+        .isEqualTo(publicUrl + "/mcp/virtual-mcp/" + id);
   }
 
   static List<String> audit(String connection) {

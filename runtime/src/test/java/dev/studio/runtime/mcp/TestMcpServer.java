@@ -37,6 +37,10 @@ public final class TestMcpServer implements AutoCloseable {
   /** Every value of the guarded header the server saw, to check what the platform sent. */
   final List<String> seenHeaderValues = new CopyOnWriteArrayList<>();
   final List<String> recorded = new CopyOnWriteArrayList<>();
+  /** The session ids clients said goodbye to (DELETE), as a closed SDK client does. */
+  final List<String> closedSessions = new CopyOnWriteArrayList<>();
+  /** Every Authorization header the server saw, whatever it guards: to check what never reaches it. */
+  final List<String> seenAuthorization = new CopyOnWriteArrayList<>();
 
   private TestMcpServer(String header, String required) throws Exception {
     var transport = HttpServletStreamableServerTransportProvider.builder().jsonMapper(JSON).mcpEndpoint("/mcp").build();
@@ -54,6 +58,12 @@ public final class TestMcpServer implements AutoCloseable {
     context.addServlet(new ServletHolder(transport), "/*");
     context.addFilter(new FilterHolder((request, response, chain) -> {
       var http = (HttpServletRequest) request;
+      if ("DELETE".equals(http.getMethod()) && http.getHeader("Mcp-Session-Id") != null) {
+        closedSessions.add(http.getHeader("Mcp-Session-Id"));
+      }
+      if (http.getHeader("Authorization") != null) {
+        seenAuthorization.add(http.getHeader("Authorization"));
+      }
       if (header != null) {
         String value = http.getHeader(header);
         if (value != null) {
