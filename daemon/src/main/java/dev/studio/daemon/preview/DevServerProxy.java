@@ -54,7 +54,11 @@ final class DevServerProxy extends ProxyHandler.Reverse {
     protected HttpClient newHttpClient() {
         ClientConnector connector = new ClientConnector();
         connector.setSelectors(1);
-        return new HttpClient(new HttpClientTransportOverHTTP(connector));
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+        // The response listeners never block (they hand bytes to the browser's connection through callbacks), so
+        // the client's selector thread may run them itself instead of waking a pool thread for every response.
+        transport.setInvocationType(InvocationType.NON_BLOCKING);
+        return new HttpClient(transport);
     }
 
     @Override
