@@ -176,6 +176,10 @@ final class DevServerProxy extends ProxyHandler.Reverse {
         private final Request clientRequest;
         private final Response clientResponse;
         private HtmlRewrite rewrite;
+        /** Upstream body bytes still to come, when the dev server said how many (Content-Length); else -1. */
+        private long upstreamBytesLeft = -1;
+        /** The rewritten end of the body, once its last piece came: it goes out with the end of the response. */
+        private ByteBuffer end;
 
         InjectingListener(Request clientRequest, org.eclipse.jetty.client.Request upstreamRequest, Response clientResponse, Callback callback) {
             super(clientRequest, upstreamRequest, clientResponse, callback);
@@ -201,6 +205,7 @@ final class DevServerProxy extends ProxyHandler.Reverse {
                 }
                 if (hasBody(upstreamResponse.getStatus())) {
                     rewrite = new HtmlRewrite(coding, toBrowser, scriptTag);
+                    upstreamBytesLeft = headers.getLongField(HttpHeader.CONTENT_LENGTH);
                 }
             });
         }
@@ -211,11 +216,20 @@ final class DevServerProxy extends ProxyHandler.Reverse {
                 super.onContent(upstreamResponse, chunk, demand);
                 return;
             }
+            ByteBuffer piece = chunk.getByteBuffer();
+            boolean lastPiece = end == null && upstreamBytesLeft >= 0 && (upstreamBytesLeft -= piece.remaining()) <= 0;
             ByteBuffer out;
             try {
-                out = rewrite.push(chunk.getByteBuffer());
+                out = lastPiece ? rewrite.finish(piece) : rewrite.push(piece);
             } catch (RuntimeException corrupt) {
                 upstreamResponse.abort(corrupt);
+                return;
+            }
+            if (lastPiece) {
+                // Sent by onSuccess together with the end of the response: one write instead of two (most pages
+                // come in one piece, so this is most often the whole body in one write).
+                end = out;
+                demand.run();
                 return;
             }
             if (!out.hasRemaining()) {
@@ -233,7 +247,7 @@ final class DevServerProxy extends ProxyHandler.Reverse {
             }
             ByteBuffer rest;
             try {
-                rest = rewrite.finish();
+                rest = end != null ? end : rewrite.finish();
             } catch (RuntimeException corrupt) {
                 failed(corrupt); // the browser sees a broken response, not a silently cut page
                 return;

@@ -180,6 +180,16 @@ class SetupAndPreviewTest {
     }
 
     @Test
+    @Order(14)
+    void aLargePageWithItsLengthIsInjectedOnceAndKeepsARightLength() throws Exception {
+        HttpResponse<String> page = fetch("/big", Map.of());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertInjectedOnce(page.body());
+        assertThat(page.body()).contains("filler paragraph of a large page").endsWith("</body></html>\n");
+        assertLengthIsRightOrAbsent(page.headers(), page.body().getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    @Test
     @Order(15)
     void responsesThatAreNotFullHtmlPagesPassUntouched() throws Exception {
         assertThat(fetch("/text", Map.of()).body()).isEqualTo("plain text mentioning </body> stays as it is\n");
