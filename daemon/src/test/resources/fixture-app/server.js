@@ -39,6 +39,11 @@ const server = http.createServer((req, res) => {
     gzip.flush(() => setTimeout(() => gzip.end(PAGE.slice(cut)), 20));
     return;
   }
+  if (url.pathname === "/big") {
+    // Far more than one read's worth, with its length: the proxy gets it in many pieces.
+    const big = PAGE.replace("<h1>", "<p>filler paragraph of a large page</p>".repeat(8000) + "<h1>");
+    return html(res, big, { "Content-Length": Buffer.byteLength(big) });
+  }
   if (url.pathname === "/deflate") {
     const body = zlib.deflateSync(Buffer.from(PAGE));
     return html(res, body, { "Content-Encoding": "deflate", "Content-Length": body.length });

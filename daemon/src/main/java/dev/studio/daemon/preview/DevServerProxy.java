@@ -54,7 +54,11 @@ final class DevServerProxy extends ProxyHandler.Reverse {
     protected HttpClient newHttpClient() {
         ClientConnector connector = new ClientConnector();
         connector.setSelectors(1);
-        return new HttpClient(new HttpClientTransportOverHTTP(connector));
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+        // The response listeners never block (they hand bytes to the browser's connection through callbacks), so
+        // the client's selector thread may run them itself instead of waking a pool thread for every response.
+        transport.setInvocationType(InvocationType.NON_BLOCKING);
+        return new HttpClient(transport);
     }
 
     @Override
@@ -172,6 +176,10 @@ final class DevServerProxy extends ProxyHandler.Reverse {
         private final Request clientRequest;
         private final Response clientResponse;
         private HtmlRewrite rewrite;
+        /** Upstream body bytes still to come, when the dev server said how many (Content-Length); else -1. */
+        private long upstreamBytesLeft = -1;
+        /** The rewritten end of the body, once its last piece came: it goes out with the end of the response. */
+        private ByteBuffer end;
 
         InjectingListener(Request clientRequest, org.eclipse.jetty.client.Request upstreamRequest, Response clientResponse, Callback callback) {
             super(clientRequest, upstreamRequest, clientResponse, callback);
@@ -197,6 +205,7 @@ final class DevServerProxy extends ProxyHandler.Reverse {
                 }
                 if (hasBody(upstreamResponse.getStatus())) {
                     rewrite = new HtmlRewrite(coding, toBrowser, scriptTag);
+                    upstreamBytesLeft = headers.getLongField(HttpHeader.CONTENT_LENGTH);
                 }
             });
         }
@@ -207,11 +216,20 @@ final class DevServerProxy extends ProxyHandler.Reverse {
                 super.onContent(upstreamResponse, chunk, demand);
                 return;
             }
+            ByteBuffer piece = chunk.getByteBuffer();
+            boolean lastPiece = end == null && upstreamBytesLeft >= 0 && (upstreamBytesLeft -= piece.remaining()) <= 0;
             ByteBuffer out;
             try {
-                out = rewrite.push(chunk.getByteBuffer());
+                out = lastPiece ? rewrite.finish(piece) : rewrite.push(piece);
             } catch (RuntimeException corrupt) {
                 upstreamResponse.abort(corrupt);
+                return;
+            }
+            if (lastPiece) {
+                // Sent by onSuccess together with the end of the response: one write instead of two (most pages
+                // come in one piece, so this is most often the whole body in one write).
+                end = out;
+                demand.run();
                 return;
             }
             if (!out.hasRemaining()) {
@@ -229,7 +247,7 @@ final class DevServerProxy extends ProxyHandler.Reverse {
             }
             ByteBuffer rest;
             try {
-                rest = rewrite.finish();
+                rest = end != null ? end : rewrite.finish();
             } catch (RuntimeException corrupt) {
                 failed(corrupt); // the browser sees a broken response, not a silently cut page
                 return;

@@ -17,6 +17,17 @@ final class HtmlRewrite {
 
     /** Pushes one piece of upstream body through; returns what can be sent now (possibly nothing). */
     ByteBuffer push(ByteBuffer piece) {
+        write(piece);
+        return collected.take();
+    }
+
+    /** The last piece of upstream body: returns all that is left to send, the script included if it was held back. */
+    ByteBuffer finish(ByteBuffer lastPiece) {
+        write(lastPiece);
+        return finish();
+    }
+
+    private void write(ByteBuffer piece) {
         if (piece.hasArray()) {
             head.write(piece.array(), piece.arrayOffset() + piece.position(), piece.remaining());
         } else {
@@ -24,7 +35,6 @@ final class HtmlRewrite {
             piece.duplicate().get(copy);
             head.write(copy, 0, copy.length);
         }
-        return collected.take();
     }
 
     /** The body ended: returns the rest, the script included if it was held back. */

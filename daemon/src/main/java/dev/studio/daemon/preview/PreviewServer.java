@@ -26,12 +26,16 @@ public final class PreviewServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
         http.setSendXPoweredBy(false);
-        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector = new ServerConnector(server, new InlineConnectionExecutor(threads, server), null, null, 1, 1,
+                new HttpConnectionFactory(http));
         connector.setHost(bindAddress);
         connector.setPort(port);
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         server.addConnector(connector);
         server.setHandler(new PreviewHandler(upstream, activity, new DevServerProxy(upstream, BootstrapScript.TAG)));
+        // A dynamic Server counts as blocking whatever its handlers say, and then every request is handed from the
+        // selector to a pool thread. The handlers never change after start and none of them blocks.
+        server.setDynamic(false);
     }
 
     public void start() throws Exception {

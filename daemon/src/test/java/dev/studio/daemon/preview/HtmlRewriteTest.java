@@ -69,6 +69,26 @@ class HtmlRewriteTest {
     }
 
     @Test
+    void theLastPieceMayComeWithTheEndOfTheBody() throws IOException {
+        byte[] gzipped = gzip(PAGE.getBytes(StandardCharsets.UTF_8));
+        for (ContentCoding coding : new ContentCoding[] {ContentCoding.IDENTITY, ContentCoding.GZIP}) {
+            byte[] body = coding == ContentCoding.GZIP ? gzipped : PAGE.getBytes(StandardCharsets.UTF_8);
+            for (int pieces : new int[] {1, 3}) {
+                HtmlRewrite rewrite = new HtmlRewrite(coding, coding, TAG);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                int size = body.length / pieces;
+                for (int i = 0; i < pieces - 1; i++) {
+                    append(out, rewrite.push(ByteBuffer.wrap(body, i * size, size)));
+                }
+                int lastStart = (pieces - 1) * size;
+                append(out, rewrite.finish(ByteBuffer.wrap(body, lastStart, body.length - lastStart)));
+                String text = coding == ContentCoding.GZIP ? gunzip(out.toByteArray()) : out.toString(StandardCharsets.UTF_8);
+                assertThat(text).as("%s in %d pieces", coding, pieces).isEqualTo(EXPECTED);
+            }
+        }
+    }
+
+    @Test
     void aCorruptBodyIsAnErrorNotSilentGarbage() {
         HtmlRewrite rewrite = new HtmlRewrite(ContentCoding.GZIP, ContentCoding.GZIP, TAG);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> rewrite.push(ByteBuffer.wrap("not gzip at all".getBytes(StandardCharsets.UTF_8))))

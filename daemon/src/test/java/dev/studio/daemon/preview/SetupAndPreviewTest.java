@@ -180,6 +180,16 @@ class SetupAndPreviewTest {
     }
 
     @Test
+    @Order(14)
+    void aLargePageWithItsLengthIsInjectedOnceAndKeepsARightLength() throws Exception {
+        HttpResponse<String> page = fetch("/big", Map.of());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertInjectedOnce(page.body());
+        assertThat(page.body()).contains("filler paragraph of a large page").endsWith("</body></html>\n");
+        assertLengthIsRightOrAbsent(page.headers(), page.body().getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    @Test
     @Order(15)
     void responsesThatAreNotFullHtmlPagesPassUntouched() throws Exception {
         assertThat(fetch("/text", Map.of()).body()).isEqualTo("plain text mentioning </body> stays as it is\n");
@@ -187,6 +197,24 @@ class SetupAndPreviewTest {
         HttpResponse<String> missing = fetch("/missing", Map.of());
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).isEqualTo("not found\n");
+    }
+
+    @Test
+    @Order(15)
+    void pipelinedRequestsOnOneConnectionAreAllAnsweredInOrder() throws Exception {
+        // The first answers come from the dev server, so the connection resumes after each with the next request
+        // already read: all three must be answered, in order.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", daemon.preview("/").getPort())) {
+            socket.setSoTimeout(10_000);
+            String text = "GET /text HTTP/1.1\r\nHost: preview\r\n\r\n";
+            // The last one closes the connection, so the answers end where the stream ends.
+            String fragment = "GET /fragment HTTP/1.1\r\nHost: preview\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write((text + text + fragment).getBytes(StandardCharsets.US_ASCII));
+            String received = readToEnd(socket.getInputStream());
+            assertThat(received.split("HTTP/1.1 200", -1)).hasSize(4);
+            assertThat(received.split("stays as it is", -1)).hasSize(3);
+            assertThat(received.lastIndexOf("stays as it is")).isLessThan(received.indexOf("an htmx fragment"));
+        }
     }
 
     @Test
@@ -313,6 +341,17 @@ class SetupAndPreviewTest {
     private static void assertInjectedOnce(String html) {
         assertThat(html).containsOnlyOnce(TAG);
         assertThat(html).endsWith(TAG + "</body></html>\n");
+    }
+
+    /** Reads until the connection ends or the socket's timeout passes. */
+    private static String readToEnd(java.io.InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        try {
+            in.transferTo(received);
+        } catch (java.net.SocketTimeoutException stalled) {
+            // What came so far is what the assertions look at.
+        }
+        return received.toString(StandardCharsets.UTF_8);
     }
 
     private static void assertLengthIsRightOrAbsent(java.net.http.HttpHeaders headers, int actual) {

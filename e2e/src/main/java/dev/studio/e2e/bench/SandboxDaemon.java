@@ -26,7 +26,8 @@ final class SandboxDaemon implements AutoCloseable {
     controlPort = freePort();
     previewPort = freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
-    var builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), DaemonMain.class.getName());
+    // -XX:+UseSerialGC as in the daemon's image (daemon/pom.xml, jvmFlags).
+    var builder = new ProcessBuilder(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), DaemonMain.class.getName());
     builder.environment().putAll(Map.of("DAEMON_TOKEN", token, "DAEMON_WORKSPACE", workspace.toString(),
         "DAEMON_BIND_ADDRESS", "127.0.0.1", "DAEMON_CONTROL_PORT", String.valueOf(controlPort),
         "DAEMON_PREVIEW_PORT", String.valueOf(previewPort)));
