@@ -10,12 +10,8 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +26,6 @@ import java.util.regex.Pattern;
  * {@link Nginx} running the operator's config where nginx is installed, else as the {@link WebStandIn}. The pod's one HTTP port is {@code port}; volumes are directories of its own.
  */
 final class LocalPod implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private static final Pattern UPSTREAM = Pattern.compile("server\\s+([a-z0-9-]+)\\.[a-z0-9-]+\\.svc:\\d+;");
 
   final String name;
@@ -116,16 +111,7 @@ final class LocalPod implements AutoCloseable {
     if (!problems.isEmpty()) {
       return false;
     }
-    try {
-      var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + readyPath)).timeout(Duration.ofSeconds(1))
-          .GET().build(), HttpResponse.BodyHandlers.discarding());
-      return response.statusCode() >= 200 && response.statusCode() < 400;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return ReadinessProbe.passes(URI.create("http://127.0.0.1:" + port + readyPath));
   }
 
   List<String> problems() {

@@ -6,12 +6,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +20,6 @@ import java.util.Map;
  * Ready when the first container's readiness probe answers.
  */
 final class SandboxPod implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   final String name;
   final String address;
@@ -79,16 +74,7 @@ final class SandboxPod implements AutoCloseable {
     if (!problems.isEmpty() || processes.stream().anyMatch(p -> !p.isAlive())) {
       return false;
     }
-    try {
-      var response = HTTP.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(1)).GET().build(),
-          HttpResponse.BodyHandlers.discarding());
-      return response.statusCode() >= 200 && response.statusCode() < 400;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return ReadinessProbe.passes(readiness);
   }
 
   List<String> problems() {
