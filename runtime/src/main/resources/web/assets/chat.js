@@ -2,7 +2,7 @@
 // Send and Stop, and the sandbox panel beside it.
 import {follow} from "./sse.js";
 import {SandboxPanel} from "./sandbox.js";
-import {Transcript} from "./transcript.js";
+import {ENDED, Transcript} from "./transcript.js";
 import {attempt, errorBox, h, loading, replace} from "./ui.js";
 
 export function chatPage(session, threadId) {
@@ -42,8 +42,6 @@ export function chatPage(session, threadId) {
   }
   return {element: page, close() { view?.close(); panel.close(); }};
 }
-
-const ENDED = new Set(["completed", "failed", "interrupted", "cancelled"]);
 
 function threadView(session, threadId, container, onRunEnded) {
   const transcript = new Transcript();

@@ -4,7 +4,8 @@
 // step's text is rebuilt when a new attempt streams it again, and replaced by message.completed.
 import {h, replace} from "./ui.js";
 
-const ENDED = new Set(["completed", "failed", "interrupted", "cancelled"]);
+/** The states a run does not leave. */
+export const ENDED = new Set(["completed", "failed", "interrupted", "cancelled"]);
 
 export class Transcript {
   constructor() {

@@ -37,6 +37,11 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * and {@code -De2e.sandbox.port}) and checks that the preview serves what the agent wrote;
  * deletes it all. (WorkerPools and Bundles are covered in process mode only so far.) Without a kubeconfig it is skipped, saying so.
  */
+// Conditional: a real cluster (with this build's images on its nodes) cannot exist on a CI machine
+// without Docker, so this runs only when -De2e.kubeconfig names one. What it covers also runs on
+// every build in process mode: PlatformScenarioTest (the real operator on the mock API server, every
+// pod as local processes: apply → Ready, chat through nginx, a sandbox's preview, delete) and
+// BundleScenarioTest; the chart itself is rendered and linted by the charts module's tests.
 @EnabledIfSystemProperty(named = Backends.KUBECONFIG, matches = ".+",
     disabledReason = "real-cluster backend: no -De2e.kubeconfig=<file> given (see docs/getting-started.md for a kind cluster)")
 class ClusterScenarioTest {

@@ -23,9 +23,18 @@ final class ClusterNetwork {
   private final Path hostsFile;
   private final AtomicInteger nextPod = new AtomicInteger(1);
   private final Map<String, String> names = new TreeMap<>();
+  private final String fixedEntries;
 
   ClusterNetwork(Path dir) {
     this.hostsFile = dir.resolve("hosts");
+    var fixed = new StringBuilder("127.0.0.1 localhost\n");
+    try {
+      // Libraries ask for the machine's own name; with a hosts file it must be in it.
+      fixed.append("127.0.0.1 ").append(InetAddress.getLocalHost().getHostName()).append('\n');
+    } catch (IOException e) {
+      // No name of its own: nothing to add.
+    }
+    this.fixedEntries = fixed.toString();
     write();
   }
 
@@ -57,13 +66,7 @@ final class ClusterNetwork {
   }
 
   private void write() {
-    var lines = new StringBuilder("127.0.0.1 localhost\n");
-    try {
-      // Libraries ask for the machine's own name; with a hosts file it must be in it.
-      lines.append("127.0.0.1 ").append(InetAddress.getLocalHost().getHostName()).append('\n');
-    } catch (IOException e) {
-      // No name of its own: nothing to add.
-    }
+    var lines = new StringBuilder(fixedEntries);
     names.forEach((host, address) -> lines.append(address).append(' ').append(host).append('\n'));
     try {
       Files.createDirectories(hostsFile.getParent());

@@ -38,7 +38,6 @@ public final class WebRoutes implements RouteGroup {
     ctx.header("Cache-Control", "no-cache");
     // The page frames only its own sandbox previews; nobody frames the page.
     ctx.header("X-Frame-Options", "DENY");
-    ctx.header("X-Content-Type-Options", "nosniff");
     send(ctx, assets.get(path));
   }
 
