@@ -23,6 +23,7 @@ public record RuntimeConfig(
     int maxConcurrentRuns,
     int httpPort,
     PostgresUrl database,
+    int databasePool,
     String redisUrl,
     List<String> natsServers,
     Optional<ObjectStore> objectStore,
@@ -114,6 +115,17 @@ public record RuntimeConfig(
     }
   }
 
+  /**
+   * PostgreSQL connections by default (STUDIO_DATABASE_POOL_SIZE): twice the run slots, at least
+   * 10 and at most 16. A run holds a connection only for a statement, and more connections do not
+   * make the database faster: in the runs benchmark (two cores, 64 slots) the worker did a little
+   * more with 12 connections than with 128, each one another backend process to schedule.
+   */
+  static int defaultPool(Settings settings) {
+    int runs = settings.integer("STUDIO_MAX_CONCURRENT_RUNS", 5, 1, 1000);
+    return Math.max(10, Math.min(16, 2 * runs));
+  }
+
   public static RuntimeConfig fromEnv(Map<String, String> env) {
     var settings = new Settings(env);
     Role role = settings.choice("STUDIO_ROLE", Role.class, Role.all);
@@ -123,6 +135,7 @@ public record RuntimeConfig(
         settings.integer("STUDIO_MAX_CONCURRENT_RUNS", 5, 1, 1000),
         settings.integer("STUDIO_HTTP_PORT", 8080, 0, 65535),
         PostgresUrl.parse("DATABASE_URL", settings.required("DATABASE_URL", "postgres://user:password@host:5432/db")),
+        settings.integer("STUDIO_DATABASE_POOL_SIZE", defaultPool(settings), 1, 1000),
         redisUrl(settings),
         natsServers(settings),
         objectStore(settings),

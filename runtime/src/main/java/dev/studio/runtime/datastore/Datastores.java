@@ -27,7 +27,7 @@ public final class Datastores implements AutoCloseable {
   }
 
   public static Datastores open(RuntimeConfig config) throws Exception {
-    var postgres = new Postgres(config.database(), "studio-" + config.role() + "-" + config.podName(), Math.max(10, config.maxConcurrentRuns() * 2));
+    var postgres = new Postgres(config.database(), "studio-" + config.role() + "-" + config.podName(), config.databasePool());
     var redis = new Redis(config.redisUrl(), config.instance());
     var nats = new Nats(config.natsServers(), "studio-" + config.role() + "-" + config.podName());
     return new Datastores(postgres, redis, nats, config.objectStore().map(ObjectStore::new));
