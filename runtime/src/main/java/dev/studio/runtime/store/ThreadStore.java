@@ -40,10 +40,14 @@ public final class ThreadStore {
         .list());
   }
 
-  /** The thread's messages, oldest first. */
+  /**
+   * The thread's messages in conversation order, as the model sees them: by run, each run's
+   * question before its answer (a follow-up posted while a run was answering comes after that
+   * answer).
+   */
   public List<Message> messages(UUID threadId) {
-    return jdbi.withHandle(h -> h.createQuery(
-            "select id, thread_id, role, text, run_id, created_at from messages where thread_id = ? order by created_at, id")
+    return jdbi.withHandle(h -> h.createQuery("select id, thread_id, role, text, run_id, created_at from messages where thread_id = ? "
+            + "order by run_seq, case role when 'user' then 0 else 1 end, created_at, id")
         .bind(0, threadId)
         .map((rs, ctx) -> message(rs))
         .list());
