@@ -41,7 +41,9 @@ final class ConnectionRoutes implements RouteGroup {
           body.timeoutMs() == null ? ConnectionRequests.DEFAULT_TIMEOUT_MS : body.timeoutMs());
       var credentials = ConnectionRequests.credentials(body.auth());
       try {
-        ctx.status(201).json(connections.create(scope.org().id(), name, url, timeoutMs, credentials).json());
+        var created = connections.create(scope.org().id(), name, url, timeoutMs, credentials);
+        changed.accept(created.id()); // workers list the org's connections again
+        ctx.status(201).json(created.json());
       } catch (ConnectionStore.NameTaken e) {
         throw nameTaken(name);
       }

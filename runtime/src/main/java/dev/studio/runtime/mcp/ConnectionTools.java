@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,15 +16,25 @@ import org.slf4j.LoggerFactory;
  * clients' cache (refreshed on the downstream's list_changed notification and on any change of
  * the connection). A downstream that cannot list its tools is left out of the run, and not asked
  * again for a while, so a dead downstream does not hold up the start of every run.
+ *
+ * <p>An org's connections are read from PostgreSQL once per {@link #LIST_TTL} at most, not once
+ * per run (at a thousand runs a second that read was a tenth of the database's statements): any
+ * change of a connection, here or announced by another process, drops every cached list, and the
+ * TTL bounds how stale a list can be when an announcement is lost (NATS away).
  */
 final class ConnectionTools implements OrgTools {
   private static final Logger log = LoggerFactory.getLogger(ConnectionTools.class);
   static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+  static final Duration LIST_TTL = Duration.ofSeconds(5);
+
+  private record Listed(List<Connection> connections, long until) {}
 
   private final ConnectionStore connections;
   private final DownstreamClients clients;
   /** Connection id and version → when to ask it again. */
   private final ConcurrentHashMap<String, Long> failing = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<UUID, Listed> lists = new ConcurrentHashMap<>();
+  private final AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
   ConnectionTools(ConnectionStore connections, DownstreamClients clients) {
     this.connections = connections;
@@ -33,7 +44,7 @@ final class ConnectionTools implements OrgTools {
   @Override
   public List<Tool> forOrg(UUID org) {
     List<Tool> tools = new ArrayList<>();
-    for (Connection connection : connections.list(org)) {
+    for (Connection connection : connectionsOf(org)) {
       String key = connection.id() + "@" + connection.version();
       Long retry = failing.get(key);
       if (retry != null && retry - System.nanoTime() > 0) {
@@ -49,5 +60,25 @@ final class ConnectionTools implements OrgTools {
       }
     }
     return tools;
+  }
+
+  private List<Connection> connectionsOf(UUID org) {
+    Listed listed = lists.get(org);
+    if (listed != null && listed.until() - System.nanoTime() > 0) {
+      return listed.connections();
+    }
+    long generation = changes.get();
+    var read = connections.list(org);
+    // Cached only if no change was announced while it was read: that list may predate the change.
+    if (changes.get() == generation) {
+      lists.put(org, new Listed(read, System.nanoTime() + LIST_TTL.toNanos()));
+    }
+    return read;
+  }
+
+  /** A connection changed or is gone: the next run of any org reads its connections again. */
+  void forgetLists() {
+    changes.incrementAndGet();
+    lists.clear();
   }
 }

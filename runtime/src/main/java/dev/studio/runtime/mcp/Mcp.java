@@ -19,6 +19,7 @@ public final class Mcp implements AutoCloseable {
   private final OAuthRefresh oauth = new OAuthRefresh(Clock.systemUTC());
   private final DownstreamClients clients;
   private final ConnectionCache cache;
+  private final ConnectionTools orgTools;
   private final ConnectionChanges changes;
   private final Jdbi jdbi;
   private final Vault vault;
@@ -40,13 +41,14 @@ public final class Mcp implements AutoCloseable {
     this.virtuals = new VirtualMcpStore(jdbi);
     this.clients = new DownstreamClients(connections, oauth);
     this.cache = new ConnectionCache(connections, oauth);
+    this.orgTools = new ConnectionTools(connections, clients);
     // Every role listens: a worker keeps clients for its runs' tools as the api does for /mcp.
     this.changes = new ConnectionChanges(nats, instance, this::forget);
   }
 
   /** The tools of a run's org, for the worker's agent loop. */
   public OrgTools orgTools() {
-    return new ConnectionTools(connections, clients);
+    return orgTools;
   }
 
   /**
@@ -73,10 +75,11 @@ public final class Mcp implements AutoCloseable {
     changes.changed(connection);
   }
 
-  /** Closes the connection's idle client and drops its cached credentials. */
+  /** Closes the connection's idle client and drops its cached credentials and the cached lists of connections. */
   private void forget(UUID connection) {
     cache.forget(connection);
     clients.forget(connection);
+    orgTools.forgetLists();
   }
 
   /** Ends the SSE streams passed on from downstreams, so the http server's graceful stop need not wait for them. */

@@ -3,6 +3,7 @@ package dev.studio.runtime.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.studio.runtime.Role;
 import dev.studio.runtime.testing.Api;
 import dev.studio.runtime.testing.Platform;
@@ -13,9 +14,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two api processes of one platform: a connection changed or deleted through one is dropped by
- * the other at once (over NATS), not when its caches happen to expire: its idle client says
- * goodbye to the downstream, and its next /mcp call uses the new credentials.
+ * Two api processes and a worker of one platform: a connection changed or deleted through one is
+ * dropped by the others at once (over NATS), not when their caches happen to expire: an idle
+ * client says goodbye to the downstream, the next /mcp call uses the new credentials, and the
+ * worker's next run sees a connection just created.
  */
 class ConnectionChangesTest {
   static final String SECRET = "changes-secret-" + System.nanoTime();
@@ -33,6 +35,7 @@ class ConnectionChangesTest {
     org = Platform.org(admin);
     first = admin.as(Platform.token(admin, org, "paid"));
     second = first.at(b.port());
+    platform.start(Role.worker);
   }
 
   @AfterAll
@@ -68,6 +71,28 @@ class ConnectionChangesTest {
       assertThat(patched.status()).as(patched.text()).isEqualTo(200);
       await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(100))
           .untilAsserted(() -> assertThat(second.postRaw("/mcp/" + id, call).text()).contains("test-downstream"));
+    }
+  }
+
+  @Test
+  void aConnectionCreatedThroughAnApiServesTheWorkersNextRun() throws Exception {
+    try (var downstream = TestMcpServer.open()) {
+      // A first run: the worker has now read (and cached) the org's connections, without this one.
+      String thread = Platform.thread(first, org);
+      assertThat(Platform.awaitRun(first, org, Platform.post(first, org, thread, "hello"), Duration.ofSeconds(30)).at("/state"))
+          .isEqualTo("completed");
+
+      assertThat(first.post("/api/" + org + "/connections", Map.of("name", "fresh", "url", downstream.url())).status())
+          .isEqualTo(201);
+      var done = Platform.awaitRun(first, org, Platform.post(first, org, thread, "/tool fresh__add {\"a\": 2, \"b\": 3}"),
+          Duration.ofSeconds(30));
+      assertThat(done.at("/state")).as(done.text()).isEqualTo("completed");
+      JsonNode tool = null;
+      for (JsonNode step : done.json().get("steps")) {
+        tool = step.path("kind").asText().equals("tool") ? step : tool;
+      }
+      assertThat(tool).as(done.text()).isNotNull();
+      assertThat(tool.at("/output/content").asText()).isEqualTo("5");
     }
   }
 }
