@@ -1,0 +1,146 @@
+package dev.studio.runtime.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.studio.runtime.TestDatabase;
+import dev.studio.runtime.datastore.Postgres;
+import dev.studio.runtime.datastore.PostgresUrl;
+import dev.studio.runtime.dispatch.Lane;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs that end at the same moment are completed together (one statement), on the real
+ * PostgreSQL: each gets its own answer and closed step, an attempt that no longer owns its run is
+ * refused without touching it, and one completion the database rejects fails only its own caller.
+ */
+class RunCompletionTest {
+  TestDatabase database;
+  Postgres postgres;
+  RunStore runs;
+  ThreadStore threads;
+  UUID org;
+
+  @BeforeEach
+  void create() {
+    database = TestDatabase.create();
+    postgres = new Postgres(PostgresUrl.parse("DATABASE_URL", database.url()), "test", 8);
+    Migrations.fromClasspath().apply(postgres.jdbi());
+    runs = new RunStore(postgres.jdbi());
+    threads = new ThreadStore(postgres.jdbi());
+    org = new OrgStore(postgres.jdbi()).create("acme-" + System.nanoTime(), "Acme").orElseThrow().id();
+  }
+
+  @AfterEach
+  void drop() {
+    postgres.close();
+    database.close();
+  }
+
+  /** A run taken by a worker, its first step begun: ready to complete. */
+  private RunStore.Started started(String question) {
+    var thread = threads.create(org, "t");
+    var posted = runs.post(org, thread.id(), question, Lane.paid, null, 5).orElseThrow();
+    return runs.start(posted.run().id(), "worker-1", "dev").orElseThrow();
+  }
+
+  @Test
+  void manyRunsEndingAtOnceAreEachCompletedWithTheirOwnAnswer() throws Exception {
+    int count = 200;
+    List<RunStore.Started> started = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      started.add(started("question " + i));
+    }
+    // Every fifth completion comes from a stale attempt (the run was taken over): it must be refused.
+    Map<UUID, Boolean> answers = new ConcurrentHashMap<>();
+    var go = new CountDownLatch(1);
+    List<Future<?>> done = new ArrayList<>();
+    try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < count; i++) {
+        var run = started.get(i).run();
+        int attempt = i % 5 == 0 ? run.attempt() + 1 : run.attempt();
+        String answer = "answer " + i;
+        done.add(executor.submit(() -> {
+          go.await();
+          answers.put(run.id(), runs.complete(run.id(), attempt, 0, "{\"text\": \"" + answer + "\"}", answer));
+          return null;
+        }));
+      }
+      go.countDown();
+      for (var future : done) {
+        future.get();
+      }
+    }
+
+    var journal = new StepJournal(postgres.jdbi());
+    for (int i = 0; i < count; i++) {
+      var run = started.get(i).run();
+      var stored = runs.get(run.id()).orElseThrow();
+      var messages = threads.messages(run.threadId());
+      if (i % 5 == 0) {
+        assertThat(answers.get(run.id())).as("stale attempt of run %d", i).isFalse();
+        assertThat(stored.state()).isEqualTo(Run.State.running);
+        assertThat(messages).extracting(Message::role).containsExactly("user");
+        assertThat(journal.steps(run.id()).get(0).state()).isEqualTo(Step.State.started);
+      } else {
+        assertThat(answers.get(run.id())).as("run %d", i).isTrue();
+        assertThat(stored.state()).isEqualTo(Run.State.completed);
+        assertThat(messages).extracting(Message::role, Message::text)
+            .containsExactly(tuple("user", "question " + i),
+                tuple("assistant", "answer " + i));
+        var step = journal.steps(run.id()).get(0);
+        assertThat(step.state()).isEqualTo(Step.State.completed);
+        assertThat(step.output().path("text").asText()).isEqualTo("answer " + i);
+      }
+    }
+  }
+
+  @Test
+  void aCompletionTheDatabaseRejectsFailsAloneAndTheOthersOfItsGroupComplete() throws Exception {
+    List<RunStore.Started> started = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      started.add(started("question " + i));
+    }
+    var bad = started.get(7).run();
+    var go = new CountDownLatch(1);
+    Map<UUID, Future<Boolean>> results = new ConcurrentHashMap<>();
+    try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (var s : started) {
+        var run = s.run();
+        // Not JSON: the step's output column refuses it, which fails the whole group's statement.
+        String output = run.id().equals(bad.id()) ? "{not json" : "{\"text\": \"fine\"}";
+        results.put(run.id(), executor.submit(() -> {
+          go.await();
+          return runs.complete(run.id(), run.attempt(), 0, output, "fine");
+        }));
+      }
+      go.countDown();
+      for (var s : started) {
+        var result = results.get(s.run().id());
+        if (s.run().id().equals(bad.id())) {
+          assertThatThrownBy(result::get).hasMessageContaining("json");
+        } else {
+          assertThat(result.get()).isTrue();
+        }
+      }
+    }
+    assertThat(runs.get(bad.id()).orElseThrow().state()).isEqualTo(Run.State.running);
+    assertThat(threads.messages(bad.threadId())).extracting(Message::role).containsExactly("user");
+    for (var s : started) {
+      if (!s.run().id().equals(bad.id())) {
+        assertThat(runs.get(s.run().id()).orElseThrow().state()).isEqualTo(Run.State.completed);
+      }
+    }
+  }
+}
