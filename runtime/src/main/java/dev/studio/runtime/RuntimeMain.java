@@ -46,7 +46,13 @@ public final class RuntimeMain {
       fail(e.getMessage());
       return null;
     }
-    var runtime = StudioRuntime.start(config);
+    StudioRuntime runtime;
+    try {
+      runtime = StudioRuntime.start(config);
+    } catch (InvalidSetting e) {
+      fail(e.getMessage());
+      return null;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "shutdown"));
     return runtime;
   }

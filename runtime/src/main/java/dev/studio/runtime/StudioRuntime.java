@@ -245,7 +245,12 @@ public final class StudioRuntime implements AutoCloseable {
   public static StudioRuntime start(RuntimeConfig config, List<JobHandler> jobHandlers) throws Exception {
     var runtime = new StudioRuntime(config);
     runtime.jobHandlers.addAll(jobHandlers);
-    runtime.http.start();
+    try {
+      runtime.http.start();
+    } catch (InvalidSetting e) {
+      runtime.close(); // its datastore clients' threads would keep a runtime that cannot serve alive
+      throw e;
+    }
     runtime.migrate();
     if (runtime.bundles != null) {
       runtime.bundles.start();

@@ -59,6 +59,21 @@ class RuntimeProcessTest {
   }
 
   @Test
+  void aPortInUseStopsStartUpWithOneLineNamingIt() throws Exception {
+    try (var taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("0.0.0.0"))) {
+      var env = TestEnv.of(database, Role.api);
+      env.put("STUDIO_HTTP_PORT", String.valueOf(taken.getLocalPort()));
+      var process = start(env);
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.exitValue()).isEqualTo(2);
+      assertThat(stderr.lines().filter(line -> line.startsWith("studio: ")).toList())
+          .containsExactly("studio: port " + taken.getLocalPort() + " is in use (STUDIO_HTTP_PORT): another process listens there");
+      assertThat(stderr).doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void sigtermTurnsItUnreadyAndStopsItWithinTheGrace() throws Exception {
     var env = TestEnv.of(database, Role.all);
     env.put("SHUTDOWN_GRACE_SECONDS", "4");

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.studio.runtime.InvalidSetting;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import io.javalin.util.JavalinBindException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -20,8 +22,10 @@ public final class HttpServer implements AutoCloseable {
   public static final long MAX_BODY_BYTES = 1_000_000;
 
   private final Javalin app;
+  private final int port;
 
   public HttpServer(int port, MeterRegistry metrics, List<RouteGroup> groups, Duration stopTimeout) {
+    this.port = port;
     app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
@@ -57,8 +61,13 @@ public final class HttpServer implements AutoCloseable {
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
   }
 
+  /** Starts listening; a port another process holds is an {@link InvalidSetting} naming it. */
   public HttpServer start() {
-    app.start();
+    try {
+      app.start();
+    } catch (JavalinBindException e) {
+      throw new InvalidSetting("port " + port + " is in use (STUDIO_HTTP_PORT): another process listens there");
+    }
     return this;
   }
 
