@@ -7,6 +7,8 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Resolves a bearer token to its principal. Lookups are cached briefly (a token used a thousand
@@ -16,14 +18,20 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Authenticator {
   static final Duration CACHE = Duration.ofSeconds(5);
 
-  private final TokenStore tokens;
+  private final Function<byte[], Optional<TokenStore.TokenInfo>> lookup;
   private final Secret adminToken;
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+  private final AtomicLong revocations = new AtomicLong();
 
   private record Cached(Optional<Principal> principal, long until) {}
 
   public Authenticator(TokenStore tokens, Secret adminToken) {
-    this.tokens = tokens;
+    this(tokens::byHash, adminToken);
+  }
+
+  /** @param lookup finds a live token by its hash (the token store's, or a test's wrapper of it) */
+  Authenticator(Function<byte[], Optional<TokenStore.TokenInfo>> lookup, Secret adminToken) {
+    this.lookup = lookup;
     this.adminToken = adminToken;
   }
 
@@ -44,13 +52,22 @@ public final class Authenticator {
     if (cached != null && cached.until() > now) {
       return cached.principal();
     }
-    var principal = tokens.byHash(hash).map(t -> new Principal(t.id(), t.orgId(), t.tier(), false));
-    cache.put(key, new Cached(principal, now + CACHE.toNanos()));
+    long revocationsBefore = revocations.get();
+    var principal = lookup.apply(hash).map(t -> new Principal(t.id(), t.orgId(), t.tier(), false));
+    var entry = new Cached(principal, now + CACHE.toNanos());
+    cache.put(key, entry);
+    // A token revoked while it was being read may have been read as valid: that answer serves this
+    // request only. (Put first, then look: a revocation either sees the entry and drops it, or
+    // counted before this look.)
+    if (revocations.get() != revocationsBefore) {
+      cache.remove(key, entry);
+    }
     return principal;
   }
 
   /** Drops a revoked token from the cache. */
   public void forget(UUID tokenId) {
+    revocations.incrementAndGet();
     cache.values().removeIf(c -> c.principal().map(p -> tokenId.equals(p.tokenId())).orElse(false));
   }
 }

@@ -67,11 +67,14 @@ final class ConnectionTools implements OrgTools {
     if (listed != null && listed.until() - System.nanoTime() > 0) {
       return listed.connections();
     }
-    long generation = changes.get();
+    long changesBefore = changes.get();
     var read = connections.list(org);
-    // Cached only if no change was announced while it was read: that list may predate the change.
-    if (changes.get() == generation) {
-      lists.put(org, new Listed(read, System.nanoTime() + LIST_TTL.toNanos()));
+    var entry = new Listed(read, System.nanoTime() + LIST_TTL.toNanos());
+    lists.put(org, entry);
+    // A list read while a change was announced may predate it: it serves this run only. (Put
+    // first, then look: a change either clears the entry or counted before this look.)
+    if (changes.get() != changesBefore) {
+      lists.remove(org, entry);
     }
     return read;
   }
