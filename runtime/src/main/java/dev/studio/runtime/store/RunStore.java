@@ -153,8 +153,9 @@ public final class RunStore {
    * completed without its answer or the other way round. False if the attempt no longer owns the
    * run (it was cancelled, interrupted or taken over meanwhile).
    *
-   * <p>Runs that end together are completed together ({@link GroupCommit}): one statement and one
-   * commit for all the runs that ended while the previous group was being written.
+   * <p>Runs that end together are completed together ({@link GroupCommit}): one transaction, so one
+   * commit, and one round trip for all the runs that ended while the previous group was being
+   * written.
    */
   public boolean complete(UUID runId, int attempt, int lastStep, String lastStepOutput, String answer) {
     return completions.submit(new Completion(runId, attempt, lastStep, lastStepOutput, answer));
