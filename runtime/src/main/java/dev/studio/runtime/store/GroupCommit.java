@@ -11,13 +11,13 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * Writes that arrive together are written together: one statement and one commit for a group.
+ * Writes that arrive together are written together: one write (a transaction) for a group.
  * Nobody waits for a group to fill. Each caller queues its item and takes the lock; whoever holds
  * it writes everything queued so far, so a caller alone writes at once, and callers that arrive
  * while a group is being written go in the next one. A caller whose item an earlier holder wrote
  * just takes its answer.
  *
- * <p>If a group's statement fails, each of its items is written alone, so one bad item fails only
+ * <p>If a group's write fails, each of its items is written alone, so one bad item fails only
  * its own caller.
  *
  * @param <T> an item; {@code key} names it in the set of items the write applied to
