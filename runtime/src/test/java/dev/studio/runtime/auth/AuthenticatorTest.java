@@ -3,13 +3,9 @@ package dev.studio.runtime.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.studio.runtime.Secret;
-import dev.studio.runtime.TestDatabase;
-import dev.studio.runtime.datastore.Postgres;
-import dev.studio.runtime.datastore.PostgresUrl;
 import dev.studio.runtime.dispatch.Lane;
-import dev.studio.runtime.store.Migrations;
-import dev.studio.runtime.store.OrgStore;
 import dev.studio.runtime.store.TokenStore;
+import dev.studio.runtime.testing.MigratedDatabase;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -20,23 +16,19 @@ import org.junit.jupiter.api.Test;
 
 /** Revoking a token works at once, also against a request that was reading the token as it was revoked. */
 class AuthenticatorTest {
-  TestDatabase database;
-  Postgres postgres;
+  MigratedDatabase database;
   TokenStore tokens;
   UUID org;
 
   @BeforeEach
   void create() {
-    database = TestDatabase.create();
-    postgres = new Postgres(PostgresUrl.parse("DATABASE_URL", database.url()), "test", 4);
-    Migrations.fromClasspath().apply(postgres.jdbi());
-    tokens = new TokenStore(postgres.jdbi());
-    org = new OrgStore(postgres.jdbi()).create("acme-" + System.nanoTime(), "Acme").orElseThrow().id();
+    database = new MigratedDatabase();
+    tokens = new TokenStore(database.jdbi());
+    org = database.org();
   }
 
   @AfterEach
   void drop() {
-    postgres.close();
     database.close();
   }
 

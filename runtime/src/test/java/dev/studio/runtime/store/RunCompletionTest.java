@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.studio.runtime.TestDatabase;
-import dev.studio.runtime.datastore.Postgres;
-import dev.studio.runtime.datastore.PostgresUrl;
 import dev.studio.runtime.dispatch.Lane;
+import dev.studio.runtime.testing.MigratedDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,25 +24,21 @@ import org.junit.jupiter.api.Test;
  * refused without touching it, and one completion the database rejects fails only its own caller.
  */
 class RunCompletionTest {
-  TestDatabase database;
-  Postgres postgres;
+  MigratedDatabase database;
   RunStore runs;
   ThreadStore threads;
   UUID org;
 
   @BeforeEach
   void create() {
-    database = TestDatabase.create();
-    postgres = new Postgres(PostgresUrl.parse("DATABASE_URL", database.url()), "test", 8);
-    Migrations.fromClasspath().apply(postgres.jdbi());
-    runs = new RunStore(postgres.jdbi());
-    threads = new ThreadStore(postgres.jdbi());
-    org = new OrgStore(postgres.jdbi()).create("acme-" + System.nanoTime(), "Acme").orElseThrow().id();
+    database = new MigratedDatabase();
+    runs = new RunStore(database.jdbi());
+    threads = new ThreadStore(database.jdbi());
+    org = database.org();
   }
 
   @AfterEach
   void drop() {
-    postgres.close();
     database.close();
   }
 
@@ -83,7 +77,7 @@ class RunCompletionTest {
       }
     }
 
-    var journal = new StepJournal(postgres.jdbi());
+    var journal = new StepJournal(database.jdbi());
     for (int i = 0; i < count; i++) {
       var run = started.get(i).run();
       var stored = runs.get(run.id()).orElseThrow();
