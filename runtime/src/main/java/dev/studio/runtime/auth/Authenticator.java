@@ -1,13 +1,12 @@
 package dev.studio.runtime.auth;
 
+import dev.studio.runtime.ReadThroughCache;
 import dev.studio.runtime.Secret;
 import dev.studio.runtime.store.TokenStore;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -20,10 +19,8 @@ public final class Authenticator {
 
   private final Function<byte[], Optional<TokenStore.TokenInfo>> lookup;
   private final Secret adminToken;
-  private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
-  private final AtomicLong revocations = new AtomicLong();
-
-  private record Cached(Optional<Principal> principal, long until) {}
+  /** Token hash (hex) → its principal, or none: unknown tokens are cached too, within the bound. */
+  private final ReadThroughCache<String, Optional<Principal>> cache = new ReadThroughCache<>(CACHE, 10_000);
 
   public Authenticator(TokenStore tokens, Secret adminToken) {
     this(tokens::byHash, adminToken);
@@ -33,6 +30,11 @@ public final class Authenticator {
   Authenticator(Function<byte[], Optional<TokenStore.TokenInfo>> lookup, Secret adminToken) {
     this.lookup = lookup;
     this.adminToken = adminToken;
+  }
+
+  /** Tokens cached now (bounded). */
+  int cached() {
+    return cache.size();
   }
 
   public Optional<Principal> authenticate(String token) {
@@ -47,27 +49,11 @@ public final class Authenticator {
     }
     byte[] hash = TokenFormat.hash(token);
     String key = HexFormat.of().formatHex(hash);
-    long now = System.nanoTime();
-    var cached = cache.get(key);
-    if (cached != null && cached.until() > now) {
-      return cached.principal();
-    }
-    long revocationsBefore = revocations.get();
-    var principal = lookup.apply(hash).map(t -> new Principal(t.id(), t.orgId(), t.tier(), false));
-    var entry = new Cached(principal, now + CACHE.toNanos());
-    cache.put(key, entry);
-    // A token revoked while it was being read may have been read as valid: that answer serves this
-    // request only. (Put first, then look: a revocation either sees the entry and drops it, or
-    // counted before this look.)
-    if (revocations.get() != revocationsBefore) {
-      cache.remove(key, entry);
-    }
-    return principal;
+    return cache.get(key, k -> lookup.apply(hash).map(t -> new Principal(t.id(), t.orgId(), t.tier(), false)));
   }
 
-  /** Drops a revoked token from the cache. */
+  /** Drops a revoked token from the cache (and keeps out an answer for it being read now). */
   public void forget(UUID tokenId) {
-    revocations.incrementAndGet();
-    cache.values().removeIf(c -> c.principal().map(p -> tokenId.equals(p.tokenId())).orElse(false));
+    cache.invalidateIf(principal -> principal.map(p -> tokenId.equals(p.tokenId())).orElse(false));
   }
 }

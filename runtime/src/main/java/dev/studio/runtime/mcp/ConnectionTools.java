@@ -1,5 +1,6 @@
 package dev.studio.runtime.mcp;
 
+import dev.studio.runtime.ReadThroughCache;
 import dev.studio.runtime.agent.tools.OrgTools;
 import dev.studio.runtime.agent.tools.Tool;
 import java.time.Duration;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,14 +27,11 @@ final class ConnectionTools implements OrgTools {
   static final Duration RETRY_AFTER = Duration.ofSeconds(30);
   static final Duration LIST_TTL = Duration.ofSeconds(5);
 
-  private record Listed(List<Connection> connections, long until) {}
-
   private final ConnectionStore connections;
   private final DownstreamClients clients;
   /** Connection id and version → when to ask it again. */
   private final ConcurrentHashMap<String, Long> failing = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<UUID, Listed> lists = new ConcurrentHashMap<>();
-  private final AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+  private final ReadThroughCache<UUID, List<Connection>> lists = new ReadThroughCache<>(LIST_TTL, 10_000);
 
   ConnectionTools(ConnectionStore connections, DownstreamClients clients) {
     this.connections = connections;
@@ -63,25 +60,11 @@ final class ConnectionTools implements OrgTools {
   }
 
   private List<Connection> connectionsOf(UUID org) {
-    Listed listed = lists.get(org);
-    if (listed != null && listed.until() - System.nanoTime() > 0) {
-      return listed.connections();
-    }
-    long changesBefore = changes.get();
-    var read = connections.list(org);
-    var entry = new Listed(read, System.nanoTime() + LIST_TTL.toNanos());
-    lists.put(org, entry);
-    // A list read while a change was announced may predate it: it serves this run only. (Put
-    // first, then look: a change either clears the entry or counted before this look.)
-    if (changes.get() != changesBefore) {
-      lists.remove(org, entry);
-    }
-    return read;
+    return lists.get(org, connections::list);
   }
 
   /** A connection changed or is gone: the next run of any org reads its connections again. */
   void forgetLists() {
-    changes.incrementAndGet();
-    lists.clear();
+    lists.invalidateAll();
   }
 }

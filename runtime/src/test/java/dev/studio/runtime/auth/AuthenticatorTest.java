@@ -14,7 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Revoking a token works at once, also against a request that was reading the token as it was revoked. */
+/**
+ * Revoking a token works at once, also against a request that was reading the token as it was
+ * revoked; and tokens a client makes up cannot grow the cache without end.
+ */
 class AuthenticatorTest {
   MigratedDatabase database;
   TokenStore tokens;
@@ -63,5 +66,18 @@ class AuthenticatorTest {
       assertThat(inFlight.get()).as("the request already under way").isPresent();
     }
     assertThat(authenticator.authenticate(token)).as("the next request").isEmpty();
+  }
+
+  @Test
+  void madeUpTokensDoNotGrowTheCacheWithoutEnd() {
+    var authenticator = new Authenticator(tokens, new Secret("admin-token-of-this-test"));
+    for (int i = 0; i < 12_000; i++) {
+      assertThat(authenticator.authenticate(TokenFormat.generate())).isEmpty();
+    }
+    assertThat(authenticator.cached()).isLessThanOrEqualTo(10_000);
+
+    String real = TokenFormat.generate();
+    tokens.create(org, "still served", Lane.paid, TokenFormat.hash(real));
+    assertThat(authenticator.authenticate(real)).isPresent();
   }
 }
