@@ -51,6 +51,17 @@ public final class ReadThroughCache<K, V> {
     return value;
   }
 
+  /** Caches an answer got another way (a refreshed credential). */
+  public void put(K key, V value) {
+    entries.put(key, new Entry<>(value, System.nanoTime() + ttl.toNanos()));
+  }
+
+  /** Drops the answer for {@code key}, and any answer being read now. */
+  public void invalidate(K key) {
+    invalidations.incrementAndGet();
+    entries.remove(key);
+  }
+
   /** Drops the answers {@code stale} picks, and any answer being read now. */
   public void invalidateIf(Predicate<? super V> stale) {
     invalidations.incrementAndGet();

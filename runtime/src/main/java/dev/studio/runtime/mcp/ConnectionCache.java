@@ -1,9 +1,9 @@
 package dev.studio.runtime.mcp;
 
+import dev.studio.runtime.ReadThroughCache;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The connections the forwarding proxy serves, with their credentials opened, kept a few seconds:
@@ -17,9 +17,7 @@ final class ConnectionCache {
 
   private final ConnectionStore store;
   private final OAuthRefresh oauth;
-  private final ConcurrentHashMap<UUID, Entry> entries = new ConcurrentHashMap<>();
-
-  private record Entry(ConnectionStore.Opened opened, long until) {}
+  private final ReadThroughCache<UUID, Optional<ConnectionStore.Opened>> entries = new ReadThroughCache<>(TTL, 10_000);
 
   ConnectionCache(ConnectionStore store, OAuthRefresh oauth) {
     this.store = store;
@@ -28,14 +26,7 @@ final class ConnectionCache {
 
   /** The connection and its credentials as sealed; an OAuth token may be due ({@link #usable}). */
   Optional<ConnectionStore.Opened> find(UUID id) {
-    long now = System.nanoTime();
-    var entry = entries.get(id);
-    if (entry != null && entry.until - now > 0) {
-      return Optional.of(entry.opened);
-    }
-    var read = store.read(id);
-    read.ifPresentOrElse(opened -> entries.put(id, new Entry(opened, now + TTL.toNanos())), () -> entries.remove(id));
-    return read;
+    return entries.get(id, store::read);
   }
 
   /**
@@ -52,11 +43,11 @@ final class ConnectionCache {
     UUID id = opened.connection().id();
     var refreshed = store.open(id, oauth).orElseThrow(() -> new DownstreamException(DownstreamException.UNAVAILABLE,
         "connection " + opened.connection().name() + " no longer exists"));
-    entries.put(id, new Entry(refreshed, System.nanoTime() + TTL.toNanos()));
+    entries.put(id, Optional.of(refreshed));
     return refreshed;
   }
 
   void forget(UUID id) {
-    entries.remove(id);
+    entries.invalidate(id);
   }
 }
