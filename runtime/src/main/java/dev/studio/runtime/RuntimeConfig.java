@@ -121,21 +121,21 @@ public record RuntimeConfig(
    * make the database faster: in the runs benchmark (two cores, 64 slots) the worker did a little
    * more with 12 connections than with 128, each one another backend process to schedule.
    */
-  static int defaultPool(Settings settings) {
-    int runs = settings.integer("STUDIO_MAX_CONCURRENT_RUNS", 5, 1, 1000);
-    return Math.max(10, Math.min(16, 2 * runs));
+  static int defaultPool(int maxConcurrentRuns) {
+    return Math.max(10, Math.min(16, 2 * maxConcurrentRuns));
   }
 
   public static RuntimeConfig fromEnv(Map<String, String> env) {
     var settings = new Settings(env);
     Role role = settings.choice("STUDIO_ROLE", Role.class, Role.all);
+    int maxConcurrentRuns = settings.integer("STUDIO_MAX_CONCURRENT_RUNS", 5, 1, 1000);
     return new RuntimeConfig(
         role,
         listenQueues(settings),
-        settings.integer("STUDIO_MAX_CONCURRENT_RUNS", 5, 1, 1000),
+        maxConcurrentRuns,
         settings.integer("STUDIO_HTTP_PORT", 8080, 0, 65535),
         PostgresUrl.parse("DATABASE_URL", settings.required("DATABASE_URL", "postgres://user:password@host:5432/db")),
-        settings.integer("STUDIO_DATABASE_POOL_SIZE", defaultPool(settings), 1, 1000),
+        settings.integer("STUDIO_DATABASE_POOL_SIZE", defaultPool(maxConcurrentRuns), 1, 1000),
         redisUrl(settings),
         natsServers(settings),
         objectStore(settings),

@@ -39,16 +39,9 @@ public final class RuntimeMain {
   }
 
   private static StudioRuntime serve(java.util.Map<String, String> env) throws Exception {
-    RuntimeConfig config;
-    try {
-      config = RuntimeConfig.fromEnv(env);
-    } catch (InvalidSetting e) {
-      fail(e.getMessage());
-      return null;
-    }
     StudioRuntime runtime;
     try {
-      runtime = StudioRuntime.start(config);
+      runtime = StudioRuntime.start(RuntimeConfig.fromEnv(env)); // a bad setting or a taken port: one line
     } catch (InvalidSetting e) {
       fail(e.getMessage());
       return null;

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * again for a while, so a dead downstream does not hold up the start of every run.
  *
  * <p>An org's connections are read from PostgreSQL once per {@link #LIST_TTL} at most, not once
- * per run (at a thousand runs a second that read was a tenth of the database's statements): any
+ * per run (it was one more statement per run, on the hot path of every run's start): any
  * change of a connection, here or announced by another process, drops every cached list, and the
  * TTL bounds how stale a list can be when an announcement is lost (NATS away).
  */
@@ -41,7 +41,7 @@ final class ConnectionTools implements OrgTools {
   @Override
   public List<Tool> forOrg(UUID org) {
     List<Tool> tools = new ArrayList<>();
-    for (Connection connection : connectionsOf(org)) {
+    for (Connection connection : lists.get(org, connections::list)) {
       String key = connection.id() + "@" + connection.version();
       Long retry = failing.get(key);
       if (retry != null && retry - System.nanoTime() > 0) {
@@ -57,10 +57,6 @@ final class ConnectionTools implements OrgTools {
       }
     }
     return tools;
-  }
-
-  private List<Connection> connectionsOf(UUID org) {
-    return lists.get(org, connections::list);
   }
 
   /** A connection changed or is gone: the next run of any org reads its connections again. */
