@@ -59,7 +59,8 @@ public final class StreamRoutes implements RouteGroup {
         while (true) {
           StreamEvent event = viewer.next(KEEPALIVE.toMillis());
           if (event != null) {
-            write(out, "id: " + event.seq() + "\nevent: " + event.type() + "\ndata: " + event.data() + "\n\n");
+            out.write(event.frame());
+            out.flush();
           } else if (viewer.overflowed()) {
             write(out, ": too far behind; reconnect with Last-Event-ID\n\n");
             return;

@@ -120,7 +120,7 @@ public final class StreamHub implements AutoCloseable {
           }
           String data = new String(message.getData(), StandardCharsets.UTF_8);
           String type = JSON.readTree(data).path("type").asText("message");
-          events.add(new StreamEvent(seq, type, data));
+          events.add(StreamEvent.of(seq, type, data));
           message.ack();
         }
       }

@@ -89,7 +89,7 @@ final class ThreadFeed {
       log.warn("skipping a malformed event {} on thread {}", seq, thread);
       return;
     }
-    var event = new StreamEvent(seq, type, data);
+    var event = StreamEvent.of(seq, type, data);
     synchronized (this) {
       if (seq <= lastSeq) {
         return; // an old consumer and its replacement may overlap for a moment
