@@ -4,11 +4,9 @@ import dev.studio.crd.v1alpha1.Names;
 import dev.studio.crd.v1alpha1.StudioDeployment;
 import dev.studio.operator.Images;
 import dev.studio.operator.manifest.Labels;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
@@ -43,24 +41,7 @@ public final class ApiTier {
   }
 
   public static Service service(StudioDeployment studio) {
-    String instance = studio.getMetadata().getName();
-    return new ServiceBuilder()
-        .withNewMetadata()
-        .withName(StudioNames.api(studio))
-        .withNamespace(studio.getMetadata().getNamespace())
-        .withLabels(Labels.of(instance, StudioNames.API))
-        .endMetadata()
-        .withNewSpec()
-        .withType("ClusterIP")
-        .withSelector(Labels.selector(instance, StudioNames.API))
-        .addNewPort()
-        .withName("http")
-        .withPort(RuntimeEnvironment.HTTP_PORT)
-        .withTargetPort(new IntOrString("http"))
-        .withProtocol("TCP")
-        .endPort()
-        .endSpec()
-        .build();
+    return TierServices.clusterIp(studio, StudioNames.api(studio), StudioNames.API, RuntimeEnvironment.HTTP_PORT);
   }
 
   public static PodDisruptionBudget budget(StudioDeployment studio) {

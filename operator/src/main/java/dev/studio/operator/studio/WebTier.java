@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -164,13 +163,7 @@ public final class WebTier {
         .withNewSelector()
         .withMatchLabels(Labels.selector(instance, StudioNames.WEB))
         .endSelector()
-        .withNewStrategy()
-        .withType("RollingUpdate")
-        .withNewRollingUpdate()
-        .withMaxSurge(new IntOrString(1))
-        .withMaxUnavailable(new IntOrString(0))
-        .endRollingUpdate()
-        .endStrategy()
+        .withStrategy(TierServices.surgeOneAtATime())
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
@@ -196,24 +189,7 @@ public final class WebTier {
   }
 
   public static Service service(StudioDeployment studio) {
-    String instance = studio.getMetadata().getName();
-    return new ServiceBuilder()
-        .withNewMetadata()
-        .withName(StudioNames.web(studio))
-        .withNamespace(studio.getMetadata().getNamespace())
-        .withLabels(Labels.of(instance, StudioNames.WEB))
-        .endMetadata()
-        .withNewSpec()
-        .withType("ClusterIP")
-        .withSelector(Labels.selector(instance, StudioNames.WEB))
-        .addNewPort()
-        .withName("http")
-        .withPort(SERVICE_PORT)
-        .withTargetPort(new IntOrString("http"))
-        .withProtocol("TCP")
-        .endPort()
-        .endSpec()
-        .build();
+    return TierServices.clusterIp(studio, StudioNames.web(studio), StudioNames.WEB, SERVICE_PORT);
   }
 
   public static PodDisruptionBudget budget(StudioDeployment studio) {
