@@ -10,26 +10,26 @@ import java.time.Instant;
  * <p>Touched on every preview request, so it writes the shared field at most once a second.
  */
 public final class ActivityClock {
-    private final Clock clock;
-    private volatile long lastActivityMillis;
+  private final Clock clock;
+  private volatile long lastActivityMillis;
 
-    public ActivityClock(Clock clock) {
-        this.clock = clock;
-        this.lastActivityMillis = clock.millis();
-    }
+  public ActivityClock(Clock clock) {
+    this.clock = clock;
+    this.lastActivityMillis = clock.millis();
+  }
 
-    public void touch() {
-        long now = clock.millis();
-        if (now - lastActivityMillis >= 1000) {
-            lastActivityMillis = now;
-        }
+  public void touch() {
+    long now = clock.millis();
+    if (now - lastActivityMillis >= 1000) {
+      lastActivityMillis = now;
     }
+  }
 
-    public Instant lastActivity() {
-        return Instant.ofEpochMilli(lastActivityMillis);
-    }
+  public Instant lastActivity() {
+    return Instant.ofEpochMilli(lastActivityMillis);
+  }
 
-    public Duration idleFor() {
-        return Duration.ofMillis(Math.max(0, clock.millis() - lastActivityMillis));
-    }
+  public Duration idleFor() {
+    return Duration.ofMillis(Math.max(0, clock.millis() - lastActivityMillis));
+  }
 }

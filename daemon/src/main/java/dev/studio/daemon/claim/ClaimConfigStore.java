@@ -5,14 +5,14 @@ import java.util.function.Supplier;
 
 /** Holds the current {@link ClaimConfig}; readers always see a whole configuration, never half an update. */
 public final class ClaimConfigStore implements Supplier<ClaimConfig> {
-    private final AtomicReference<ClaimConfig> current = new AtomicReference<>(ClaimConfig.EMPTY);
+  private final AtomicReference<ClaimConfig> current = new AtomicReference<>(ClaimConfig.EMPTY);
 
-    @Override
-    public ClaimConfig get() {
-        return current.get();
-    }
+  @Override
+  public ClaimConfig get() {
+    return current.get();
+  }
 
-    public ClaimConfig apply(ClaimConfigPatch patch) {
-        return current.updateAndGet(config -> config.with(patch));
-    }
+  public ClaimConfig apply(ClaimConfigPatch patch) {
+    return current.updateAndGet(config -> config.with(patch));
+  }
 }

@@ -13,49 +13,49 @@ import java.util.List;
  * the event streams simply block while they wait.
  */
 public final class ControlServer implements AutoCloseable {
-    private final Javalin app;
+  private final Javalin app;
 
-    public ControlServer(String bindAddress, int port, ObjectMapper json, BearerAuth auth, ActivityClock activity,
-            List<RouteGroup> groups) {
-        app = Javalin.create(config -> {
-            config.jetty.host = bindAddress;
-            config.jetty.port = port;
-            config.concurrency.useVirtualThreads = true;
-            config.startup.showJavalinBanner = false;
-            config.startup.showOldJavalinVersionWarning = false;
-            config.startup.startupWatcherEnabled = false;
-            // Event streams must reach the client as written, not when a compressor's buffer fills.
-            config.http.compressionStrategy = CompressionStrategy.NONE;
-            config.http.maxRequestSize = JsonBody.MAX_BYTES;
-            config.jsonMapper(new JavalinJackson(json, true));
-            config.routes.before(ctx -> {
-                boolean health = ctx.path().equals("/health") && ctx.method().name().equals("GET");
-                if (health) {
-                    return;
-                }
-                if (!auth.accepts(ctx.header("Authorization"))) {
-                    throw new UnauthorizedException();
-                }
-                if (!ctx.path().equals("/_sandbox/idle")) {
-                    activity.touch();
-                }
-            });
-            config.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
-            ErrorMapping.install(config.routes);
-            groups.forEach(group -> group.addTo(config.routes));
-        });
-    }
+  public ControlServer(String bindAddress, int port, ObjectMapper json, BearerAuth auth, ActivityClock activity,
+      List<RouteGroup> groups) {
+    app = Javalin.create(config -> {
+      config.jetty.host = bindAddress;
+      config.jetty.port = port;
+      config.concurrency.useVirtualThreads = true;
+      config.startup.showJavalinBanner = false;
+      config.startup.showOldJavalinVersionWarning = false;
+      config.startup.startupWatcherEnabled = false;
+      // Event streams must reach the client as written, not when a compressor's buffer fills.
+      config.http.compressionStrategy = CompressionStrategy.NONE;
+      config.http.maxRequestSize = JsonBody.MAX_BYTES;
+      config.jsonMapper(new JavalinJackson(json, true));
+      config.routes.before(ctx -> {
+        boolean health = ctx.path().equals("/health") && ctx.method().name().equals("GET");
+        if (health) {
+          return;
+        }
+        if (!auth.accepts(ctx.header("Authorization"))) {
+          throw new UnauthorizedException();
+        }
+        if (!ctx.path().equals("/_sandbox/idle")) {
+          activity.touch();
+        }
+      });
+      config.routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
+      ErrorMapping.install(config.routes);
+      groups.forEach(group -> group.addTo(config.routes));
+    });
+  }
 
-    public void start() {
-        app.start();
-    }
+  public void start() {
+    app.start();
+  }
 
-    public int port() {
-        return app.port();
-    }
+  public int port() {
+    return app.port();
+  }
 
-    @Override
-    public void close() {
-        app.stop();
-    }
+  @Override
+  public void close() {
+    app.stop();
+  }
 }

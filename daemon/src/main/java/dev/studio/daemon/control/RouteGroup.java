@@ -4,5 +4,5 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 
 /** One feature's routes on the control API. */
 public interface RouteGroup {
-    void addTo(JavalinDefaultRoutingApi routes);
+  void addTo(JavalinDefaultRoutingApi routes);
 }

@@ -15,26 +15,26 @@ import org.eclipse.jetty.util.thread.TryExecutor;
  * well be run right here. Everything else (acceptor, selector loops, blocking tasks) goes to the pool.
  */
 final class InlineConnectionExecutor implements TryExecutor {
-    private final TryExecutor pool;
-    private final Invocable handling;
+  private final TryExecutor pool;
+  private final Invocable handling;
 
-    /** {@code handling} is what connections run: the server, whose invocation type says whether it may block. */
-    InlineConnectionExecutor(TryExecutor pool, Invocable handling) {
-        this.pool = pool;
-        this.handling = handling;
-    }
+  /** {@code handling} is what connections run: the server, whose invocation type says whether it may block. */
+  InlineConnectionExecutor(TryExecutor pool, Invocable handling) {
+    this.pool = pool;
+    this.handling = handling;
+  }
 
-    @Override
-    public void execute(Runnable task) {
-        if (task instanceof Connection && handling.getInvocationType() == Invocable.InvocationType.NON_BLOCKING) {
-            task.run();
-        } else {
-            pool.execute(task);
-        }
+  @Override
+  public void execute(Runnable task) {
+    if (task instanceof Connection && handling.getInvocationType() == Invocable.InvocationType.NON_BLOCKING) {
+      task.run();
+    } else {
+      pool.execute(task);
     }
+  }
 
-    @Override
-    public boolean tryExecute(Runnable task) {
-        return pool.tryExecute(task);
-    }
+  @Override
+  public boolean tryExecute(Runnable task) {
+    return pool.tryExecute(task);
+  }
 }

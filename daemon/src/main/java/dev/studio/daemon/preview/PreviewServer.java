@@ -12,42 +12,42 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * layer, since every request is proxied.
  */
 public final class PreviewServer implements AutoCloseable {
-    /** Proxied responses may be long polls or event streams; a connection quiet for this long is closed. */
-    private static final long IDLE_TIMEOUT_MS = 600_000;
+  /** Proxied responses may be long polls or event streams; a connection quiet for this long is closed. */
+  private static final long IDLE_TIMEOUT_MS = 600_000;
 
-    private final Server server;
-    private final ServerConnector connector;
+  private final Server server;
+  private final ServerConnector connector;
 
-    public PreviewServer(String bindAddress, int port, UpstreamPort upstream, ActivityClock activity) {
-        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
-        threads.setName("preview");
-        server = new Server(threads);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendDateHeader(false);
-        http.setSendXPoweredBy(false);
-        connector = new ServerConnector(server, new InlineConnectionExecutor(threads, server), null, null, 1, 1,
-                new HttpConnectionFactory(http));
-        connector.setHost(bindAddress);
-        connector.setPort(port);
-        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
-        server.addConnector(connector);
-        server.setHandler(new PreviewHandler(upstream, activity, new DevServerProxy(upstream, BootstrapScript.TAG)));
-        // A dynamic Server counts as blocking whatever its handlers say, and then every request is handed from the
-        // selector to a pool thread. The handlers never change after start and none of them blocks.
-        server.setDynamic(false);
-    }
+  public PreviewServer(String bindAddress, int port, UpstreamPort upstream, ActivityClock activity) {
+    QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+    threads.setName("preview");
+    server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(false);
+    http.setSendXPoweredBy(false);
+    connector = new ServerConnector(server, new InlineConnectionExecutor(threads, server), null, null, 1, 1,
+        new HttpConnectionFactory(http));
+    connector.setHost(bindAddress);
+    connector.setPort(port);
+    connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+    server.addConnector(connector);
+    server.setHandler(new PreviewHandler(upstream, activity, new DevServerProxy(upstream, BootstrapScript.TAG)));
+    // A dynamic Server counts as blocking whatever its handlers say, and then every request is handed from the
+    // selector to a pool thread. The handlers never change after start and none of them blocks.
+    server.setDynamic(false);
+  }
 
-    public void start() throws Exception {
-        server.start();
-    }
+  public void start() throws Exception {
+    server.start();
+  }
 
-    public int port() {
-        return connector.getLocalPort();
-    }
+  public int port() {
+    return connector.getLocalPort();
+  }
 
-    @Override
-    public void close() throws Exception {
-        server.stop();
-    }
+  @Override
+  public void close() throws Exception {
+    server.stop();
+  }
 }

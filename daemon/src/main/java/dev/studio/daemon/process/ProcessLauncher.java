@@ -16,41 +16,41 @@ import java.util.function.Supplier;
  * all) are not passed on; the claim's {@code env} is added on top of the daemon's environment.
  */
 public final class ProcessLauncher {
-    private static final Path SETSID = Path.of("/usr/bin/setsid");
-    /** Whether processes get their own session, so that their whole process group can be signalled. */
-    static final boolean OWN_SESSION = Files.isExecutable(SETSID);
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+  /** Whether processes get their own session, so that their whole process group can be signalled. */
+  static final boolean OWN_SESSION = Files.isExecutable(SETSID);
 
-    private final Path workspace;
-    private final Supplier<Map<String, String>> claimEnv;
+  private final Path workspace;
+  private final Supplier<Map<String, String>> claimEnv;
 
-    public ProcessLauncher(Path workspace, Supplier<Map<String, String>> claimEnv) {
-        this.workspace = workspace;
-        this.claimEnv = claimEnv;
+  public ProcessLauncher(Path workspace, Supplier<Map<String, String>> claimEnv) {
+    this.workspace = workspace;
+    this.claimEnv = claimEnv;
+  }
+
+  public Path workspace() {
+    return workspace;
+  }
+
+  /** Runs {@code bash -lc command} in the workspace. */
+  public Process shell(String command, boolean mergeStderr, Map<String, String> extraEnv) throws IOException {
+    return start(List.of("bash", "-lc", command), mergeStderr, extraEnv);
+  }
+
+  public Process start(List<String> argv, boolean mergeStderr, Map<String, String> extraEnv) throws IOException {
+    List<String> command = new ArrayList<>(argv.size() + 1);
+    if (OWN_SESSION) {
+      command.add(SETSID.toString());
     }
-
-    public Path workspace() {
-        return workspace;
-    }
-
-    /** Runs {@code bash -lc command} in the workspace. */
-    public Process shell(String command, boolean mergeStderr, Map<String, String> extraEnv) throws IOException {
-        return start(List.of("bash", "-lc", command), mergeStderr, extraEnv);
-    }
-
-    public Process start(List<String> argv, boolean mergeStderr, Map<String, String> extraEnv) throws IOException {
-        List<String> command = new ArrayList<>(argv.size() + 1);
-        if (OWN_SESSION) {
-            command.add(SETSID.toString());
-        }
-        command.addAll(argv);
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(workspace.toFile())
-                .redirectErrorStream(mergeStderr)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("DAEMON_"));
-        env.putAll(claimEnv.get());
-        env.putAll(extraEnv);
-        return builder.start();
-    }
+    command.addAll(argv);
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(workspace.toFile())
+        .redirectErrorStream(mergeStderr)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    Map<String, String> env = builder.environment();
+    env.keySet().removeIf(name -> name.startsWith("DAEMON_"));
+    env.putAll(claimEnv.get());
+    env.putAll(extraEnv);
+    return builder.start();
+  }
 }

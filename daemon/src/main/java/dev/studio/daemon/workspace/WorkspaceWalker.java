@@ -14,39 +14,39 @@ import java.util.function.Predicate;
  * (a link is listed as a name, its target is not read), and quietly past entries it may not read.
  */
 final class WorkspaceWalker {
-    /** What the walk hands on for each regular file or link. */
-    interface Visitor {
-        /** @return false to stop the walk */
-        boolean visit(Path file, BasicFileAttributes attributes);
-    }
+  /** What the walk hands on for each regular file or link. */
+  interface Visitor {
+    /** @return false to stop the walk */
+    boolean visit(Path file, BasicFileAttributes attributes);
+  }
 
-    private WorkspaceWalker() {
-    }
+  private WorkspaceWalker() {
+  }
 
-    static void walk(Path start, Predicate<Path> enterDirectory, Visitor visitor) throws IOException {
-        if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
-            BasicFileAttributes attributes = Files.readAttributes(start, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            visitor.visit(start, attributes);
-            return;
+  static void walk(Path start, Predicate<Path> enterDirectory, Visitor visitor) throws IOException {
+    if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
+      BasicFileAttributes attributes = Files.readAttributes(start, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      visitor.visit(start, attributes);
+      return;
+    }
+    Files.walkFileTree(start, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+        if (!dir.equals(start) && (dir.getFileName().toString().equals(".git") || !enterDirectory.test(dir))) {
+          return FileVisitResult.SKIP_SUBTREE;
         }
-        Files.walkFileTree(start, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
-                if (!dir.equals(start) && (dir.getFileName().toString().equals(".git") || !enterDirectory.test(dir))) {
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                return FileVisitResult.CONTINUE;
-            }
+        return FileVisitResult.CONTINUE;
+      }
 
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                return visitor.visit(file, attributes) ? FileVisitResult.CONTINUE : FileVisitResult.TERMINATE;
-            }
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+        return visitor.visit(file, attributes) ? FileVisitResult.CONTINUE : FileVisitResult.TERMINATE;
+      }
 
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) {
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
 }
