@@ -146,7 +146,7 @@ public final class StudioRuntime implements AutoCloseable {
     new ProcessorMetrics().bindTo(metrics);
     datastores = Datastores.open(config);
     var jdbi = datastores.postgres().jdbi();
-    stores = new Stores(new OrgStore(jdbi), new TokenStore(jdbi), new ThreadStore(jdbi), new RunStore(jdbi), new StepJournal(jdbi),
+    stores = new Stores(new OrgStore(jdbi), new TokenStore(jdbi), new ThreadStore(jdbi), new RunStore(datastores.postgres()), new StepJournal(jdbi),
         new NoteStore(jdbi));
     var nats = datastores.nats().connection();
     Streams.ensure(nats);

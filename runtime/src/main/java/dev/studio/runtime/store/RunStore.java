@@ -1,5 +1,6 @@
 package dev.studio.runtime.store;
 
+import dev.studio.runtime.datastore.Postgres;
 import dev.studio.runtime.dispatch.Lane;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,10 +11,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -25,6 +26,7 @@ public final class RunStore {
       "id, org_id, thread_id, seq, message_id, lane, state, bundle, max_steps, attempt, worker, error, reason, created_at, started_at, finished_at, transport, sandbox";
 
   private final Jdbi jdbi;
+  private final DataSource dataSource;
   private final GroupCommit<Completion> completions = new GroupCommit<>(64, this::completeAll, Completion::run);
 
   /** A posted message and the run it started. */
@@ -42,8 +44,10 @@ public final class RunStore {
     }
   }
 
-  public RunStore(Jdbi jdbi) {
-    this.jdbi = jdbi;
+  /** Post, start and completion, on every run's path, are plain JDBC ({@link Jdbc}); the rest Jdbi. */
+  public RunStore(Postgres postgres) {
+    this.jdbi = postgres.jdbi();
+    this.dataSource = postgres.dataSource();
   }
 
   /**
@@ -54,26 +58,43 @@ public final class RunStore {
   public Optional<Posted> post(UUID orgId, UUID threadId, String text, Lane lane, String bundle, int maxSteps) {
     UUID messageId = UUID.randomUUID();
     UUID runId = UUID.randomUUID();
-    return jdbi.withHandle(h -> h.createQuery("""
-            with t as (
-              update threads set next_run_seq = next_run_seq + 1 where id = :thread and org_id = :org
-              returning id, next_run_seq - 1 as seq),
-            m as (
-              insert into messages (id, thread_id, role, text, run_id, run_seq)
-              select :message, t.id, 'user', :text, :run, t.seq from t
-              returning created_at),
-            r as (
-              insert into runs (id, org_id, thread_id, seq, message_id, lane, state, bundle, max_steps)
-              select :run, :org, t.id, t.seq, :message, :lane, 'queued', :bundle, :maxSteps from t
-              returning %s)
-            select m.created_at as message_created_at, r.* from m, r""".formatted(COLUMNS))
-        .bind("thread", threadId).bind("org", orgId).bind("message", messageId).bind("run", runId).bind("text", text)
-        .bind("lane", lane.name()).bind("bundle", bundle).bind("maxSteps", maxSteps)
-        .map((rs, ctx) -> new Posted(
-            new Message(messageId, threadId, "user", text, runId, rs.getTimestamp("message_created_at").toInstant()),
-            run(rs)))
-        .findOne());
+    return Jdbc.withConnection(dataSource, connection -> {
+      try (var statement = connection.prepareStatement(POST)) {
+        Jdbc.uuid(statement, 1, threadId);
+        Jdbc.uuid(statement, 2, orgId);
+        Jdbc.uuid(statement, 3, messageId);
+        statement.setString(4, text);
+        Jdbc.uuid(statement, 5, runId);
+        Jdbc.uuid(statement, 6, runId);
+        Jdbc.uuid(statement, 7, orgId);
+        Jdbc.uuid(statement, 8, messageId);
+        statement.setString(9, lane.name());
+        Jdbc.text(statement, 10, bundle);
+        statement.setInt(11, maxSteps);
+        try (var rs = statement.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          var message = new Message(messageId, threadId, "user", text, runId, rs.getTimestamp("message_created_at").toInstant());
+          return Optional.of(new Posted(message, run(rs)));
+        }
+      }
+    });
   }
+
+  private static final String POST = """
+      with t as (
+        update threads set next_run_seq = next_run_seq + 1 where id = ? and org_id = ?
+        returning id, next_run_seq - 1 as seq),
+      m as (
+        insert into messages (id, thread_id, role, text, run_id, run_seq)
+        select ?, t.id, 'user', ?, ?, t.seq from t
+        returning created_at),
+      r as (
+        insert into runs (id, org_id, thread_id, seq, message_id, lane, state, bundle, max_steps)
+        select ?, ?, t.id, t.seq, ?, ?, 'queued', ?, ? from t
+        returning %s)
+      select m.created_at as message_created_at, r.* from m, r""".formatted(COLUMNS);
 
   public Optional<Run> get(UUID runId) {
     return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + " from runs where id = ?")
@@ -91,7 +112,7 @@ public final class RunStore {
    */
   public Optional<Started> start(UUID runId, String worker, String modelLabel) {
     // A linked run is never started here: its link starts it (startLinked).
-    return start("id = :run and state in ('queued', 'running') and transport = 'hosted'", runId, null, worker, modelLabel);
+    return start(START_HOSTED, runId, null, worker, modelLabel);
   }
 
   /**
@@ -100,33 +121,20 @@ public final class RunStore {
    * waits for this user's link qualifies; a linked run is never resumed (a lost link ends it).
    */
   public Optional<Started> startLinked(UUID runId, UUID user, String worker, String modelLabel) {
-    return start("id = :run and state = 'queued' and transport = 'link' and link_user = :user", runId, user, worker, modelLabel);
+    return start(START_LINKED, runId, user, worker, modelLabel);
   }
 
-  private Optional<Started> start(String where, UUID runId, UUID user, String worker, String modelLabel) {
-    // One statement: the run is taken, its conversation read (once: c serves both the step's
-    // input and the answer) and, for a fresh run, its first step (the first model call, with the
-    // input the agent loop records) begun, in one round trip.
-    return jdbi.withHandle(h -> h.createQuery("""
-            with r as (
-              update runs set state = 'running', attempt = attempt + 1, worker = :worker, started_at = coalesce(started_at, now())
-              where %s
-              returning %s),
-            c as (
-              select m.* from r join messages m on m.thread_id = r.thread_id and m.run_seq <= r.seq),
-            s as (
-              insert into run_steps (run_id, step, kind, state, attempt, idempotent, input)
-              select r.id, 0, 'model', 'started', r.attempt, true, jsonb_build_object('messages', (select count(*) from c), 'model', :label)
-              from r where r.attempt = 1
-              on conflict (run_id, step) do nothing)
-            select r.*, m.id as m_id, m.thread_id as m_thread_id, m.role as m_role, m.text as m_text, m.run_id as m_run_id,
-                   m.created_at as m_created_at
-            from r left join c m on true
-            order by m.run_seq, case m.role when 'user' then 0 else 1 end, m.created_at""".formatted(where, COLUMNS))
-        .bind("worker", worker).bind("run", runId).bind("label", modelLabel)
-        .bindMap(user == null ? Map.of() : Map.of("user", user)) // only the linked start names a user
-        .scanResultSet((supplier, ctx) -> {
-          var rs = supplier.get();
+  private Optional<Started> start(String sql, UUID runId, UUID user, String worker, String modelLabel) {
+    return Jdbc.withConnection(dataSource, connection -> {
+      try (var statement = connection.prepareStatement(sql)) {
+        int i = 1;
+        statement.setString(i++, worker);
+        Jdbc.uuid(statement, i++, runId);
+        if (user != null) { // only the linked start names a user
+          Jdbc.uuid(statement, i++, user);
+        }
+        statement.setString(i, modelLabel);
+        try (var rs = statement.executeQuery()) {
           Run run = null;
           List<Message> conversation = new ArrayList<>();
           while (rs.next()) {
@@ -141,8 +149,34 @@ public final class RunStore {
           }
           return run == null ? Optional.<Started>empty()
               : Optional.of(new Started(run, run.attempt() > 1, List.copyOf(conversation)));
-        }));
+        }
+      }
+    });
   }
+
+  // One statement: the run is taken, its conversation read (once: c serves both the step's input
+  // and the answer) and, for a fresh run, its first step (the first model call, with the input the
+  // agent loop records) begun, in one round trip. Parameters: worker, run (and user), model label.
+  private static final String START = """
+      with r as (
+        update runs set state = 'running', attempt = attempt + 1, worker = ?, started_at = coalesce(started_at, now())
+        where %s
+        returning %s),
+      c as (
+        select m.* from r join messages m on m.thread_id = r.thread_id and m.run_seq <= r.seq),
+      s as (
+        insert into run_steps (run_id, step, kind, state, attempt, idempotent, input)
+        select r.id, 0, 'model', 'started', r.attempt, true, jsonb_build_object('messages', (select count(*) from c), 'model', ?)
+        from r where r.attempt = 1
+        on conflict (run_id, step) do nothing)
+      select r.*, m.id as m_id, m.thread_id as m_thread_id, m.role as m_role, m.text as m_text, m.run_id as m_run_id,
+             m.created_at as m_created_at
+      from r left join c m on true
+      order by m.run_seq, case m.role when 'user' then 0 else 1 end, m.created_at""";
+  private static final String START_HOSTED =
+      START.formatted("id = ? and state in ('queued', 'running') and transport = 'hosted'", COLUMNS);
+  private static final String START_LINKED =
+      START.formatted("id = ? and state = 'queued' and transport = 'link' and link_user = ?", COLUMNS);
 
   /** A run's completion: its attempt's last step (the model's answer) closed with its output, and the answer. */
   public record Completion(UUID run, int attempt, int lastStep, String lastStepOutput, String answer) {}
@@ -168,33 +202,44 @@ public final class RunStore {
    * was planned as a scan of the steps table while the table was young, and took 200 ms).
    */
   Set<UUID> completeAll(List<Completion> group) {
-    return jdbi.inTransaction(h -> {
-      var batch = h.prepareBatch("""
-          with s as (
-            update run_steps set state = 'completed', output = cast(:output as jsonb), finished_at = now()
-            where run_id = :run and step = :step and attempt = :attempt
-              and exists (select 1 from runs where id = :run and attempt = :attempt and state = 'running')),
-          r as (
-            update runs set state = 'completed', finished_at = now(), end_published = false
-            where id = :run and attempt = :attempt and state = 'running'
-            returning id, thread_id, seq)
-          insert into messages (id, thread_id, role, text, run_id, run_seq)
-          select :message, r.thread_id, 'assistant', :answer, r.id, r.seq from r""");
-      for (Completion completion : group) {
-        batch.bind("run", completion.run()).bind("attempt", completion.attempt()).bind("step", completion.lastStep())
-            .bind("output", completion.lastStepOutput()).bind("message", UUID.randomUUID()).bind("answer", completion.answer())
-            .add();
-      }
-      int[] completed = batch.execute(); // per run: 1 if its answer was stored, so it was completed
-      Set<UUID> applied = new HashSet<>();
-      for (int i = 0; i < completed.length; i++) {
-        if (completed[i] == 1) {
-          applied.add(group.get(i).run());
+    return Jdbc.inTransaction(dataSource, connection -> {
+      try (var batch = connection.prepareStatement(COMPLETE)) {
+        for (Completion completion : group) {
+          batch.setString(1, completion.lastStepOutput());
+          Jdbc.uuid(batch, 2, completion.run());
+          batch.setInt(3, completion.lastStep());
+          batch.setInt(4, completion.attempt());
+          Jdbc.uuid(batch, 5, completion.run());
+          batch.setInt(6, completion.attempt());
+          Jdbc.uuid(batch, 7, completion.run());
+          batch.setInt(8, completion.attempt());
+          Jdbc.uuid(batch, 9, UUID.randomUUID());
+          Jdbc.text(batch, 10, completion.answer());
+          batch.addBatch();
         }
+        int[] completed = batch.executeBatch(); // per run: 1 if its answer was stored, so it was completed
+        Set<UUID> applied = new HashSet<>();
+        for (int i = 0; i < completed.length; i++) {
+          if (completed[i] == 1) {
+            applied.add(group.get(i).run());
+          }
+        }
+        return applied;
       }
-      return applied;
     });
   }
+
+  private static final String COMPLETE = """
+      with s as (
+        update run_steps set state = 'completed', output = cast(? as jsonb), finished_at = now()
+        where run_id = ? and step = ? and attempt = ?
+          and exists (select 1 from runs where id = ? and attempt = ? and state = 'running')),
+      r as (
+        update runs set state = 'completed', finished_at = now(), end_published = false
+        where id = ? and attempt = ? and state = 'running'
+        returning id, thread_id, seq)
+      insert into messages (id, thread_id, role, text, run_id, run_seq)
+      select ?, r.thread_id, 'assistant', ?, r.id, r.seq from r""";
 
   /**
    * Ends the run of this attempt without an answer (failed, interrupted). False if the attempt no

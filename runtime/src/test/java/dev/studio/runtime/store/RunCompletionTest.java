@@ -32,7 +32,7 @@ class RunCompletionTest {
   @BeforeEach
   void create() {
     database = new MigratedDatabase();
-    runs = new RunStore(database.jdbi());
+    runs = new RunStore(database.postgres());
     threads = new ThreadStore(database.jdbi());
     org = database.org();
   }

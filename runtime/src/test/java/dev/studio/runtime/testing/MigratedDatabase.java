@@ -27,6 +27,10 @@ public final class MigratedDatabase implements AutoCloseable {
     return postgres.jdbi();
   }
 
+  public Postgres postgres() {
+    return postgres;
+  }
+
   /** The org made with the database. */
   public UUID org() {
     return org;
