@@ -146,11 +146,21 @@ public final class RunQueue {
       return 1
       """);
 
-  /** Release (graceful shutdown): let go of a lock this worker holds, so another takes over now. */
+  /**
+   * Release (graceful shutdown, a lost lease, an error): let go of a lock this worker holds, so
+   * another takes over now, and make sure the run is in its lane's in-flight list, where the reaper
+   * looks. A duplicate of the run (the reaper requeued it while this worker was frozen) shares its
+   * payload, and whoever finished the other copy removed every entry: without one, a run that holds
+   * its thread would hold it for good, with nobody to hand it on. (Another worker's lock means the
+   * run is that worker's now: nothing to do. A lock that lapsed is let go of all the same.)
+   */
   private static final RedisScript RELEASE = new RedisScript("""
-      -- KEYS: lock   ARGV: token
-      if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-      return 0
+      -- KEYS: lock, inflight   ARGV: token, payload
+      local holder = redis.call('GET', KEYS[1])
+      if holder and holder ~= ARGV[1] then return 0 end
+      if holder then redis.call('DEL', KEYS[1]) end
+      if not redis.call('LPOS', KEYS[2], ARGV[2]) then redis.call('LPUSH', KEYS[2], ARGV[2]) end
+      return 1
       """);
 
   private final Redis redis;
@@ -263,7 +273,8 @@ public final class RunQueue {
   }
 
   public void release(Claim claim) {
-    RELEASE.run(sync(), ScriptOutputType.INTEGER, new String[] {keys.lock(claim.run().run())}, claim.token());
+    RELEASE.run(sync(), ScriptOutputType.INTEGER, new String[] {keys.lock(claim.run().run()), keys.inflight(claim.run().lane())},
+        claim.token(), claim.run().payload());
   }
 
   /** In-flight runs of a lane (the reaper's worklist). */
