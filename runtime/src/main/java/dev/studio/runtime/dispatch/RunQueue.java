@@ -136,13 +136,27 @@ public final class RunQueue {
 
   /**
    * Hold the thread for a run a worker holds the lock of: it becomes the thread's active run if the
-   * thread has none (Redis lost it). Only while the lock exists, so a run that finished meanwhile
-   * (finish drops the lock and hands the thread on in one step) never becomes active again.
+   * thread has none (Redis lost it). Only while the lock exists and the run is in flight, so a run
+   * that finished meanwhile never becomes active again: finish drops the lock and hands the thread
+   * on in one step, and a duplicate's finish (see {@link #RELEASE}) leaves the other claim's lock
+   * but no in-flight entry.
    */
   private static final RedisScript HOLD_THREAD = new RedisScript("""
-      -- KEYS: lock, active   ARGV: run
+      -- KEYS: lock, active, inflight   ARGV: run, payload
       if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+      if not redis.call('LPOS', KEYS[3], ARGV[2]) then return 0 end
       redis.call('SETNX', KEYS[2], ARGV[1])
+      return 1
+      """);
+
+  /**
+   * Relock: take the lock again after Redis lost it (a restart, a flush), and the run's in-flight
+   * entry with it, so the reaper can still hand the run on if this worker dies after all.
+   */
+  private static final RedisScript RELOCK = new RedisScript("""
+      -- KEYS: lock, inflight   ARGV: token, leaseMs, payload
+      if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+      if not redis.call('LPOS', KEYS[2], ARGV[3]) then redis.call('LPUSH', KEYS[2], ARGV[3]) end
       return 1
       """);
 
@@ -248,8 +262,10 @@ public final class RunQueue {
 
   /** Takes the lock again after Redis lost it; false if another worker got it first. */
   public boolean relock(Claim claim, Duration lease) {
-    return "OK".equals(sync().set(keys.lock(claim.run().run()), claim.token(),
-        io.lettuce.core.SetArgs.Builder.nx().px(lease.toMillis())));
+    Long locked = RELOCK.run(sync(), ScriptOutputType.INTEGER,
+        new String[] {keys.lock(claim.run().run()), keys.inflight(claim.run().lane())},
+        claim.token(), Long.toString(lease.toMillis()), claim.run().payload());
+    return locked == 1;
   }
 
   public void finish(Claim claim) {
@@ -295,12 +311,13 @@ public final class RunQueue {
   }
 
   /**
-   * If a worker holds the run's lock, makes sure its thread's later runs wait behind it (the
-   * sweeper, after Redis lost the thread's state); false if nobody holds the lock.
+   * If a worker holds the run's lock and the run is in flight, makes sure its thread's later runs
+   * wait behind it (the sweeper, after Redis lost the thread's state); false otherwise.
    */
-  public boolean holdThreadIfLocked(UUID thread, UUID run) {
-    Long held = HOLD_THREAD.run(sync(), ScriptOutputType.INTEGER, new String[] {keys.lock(run), keys.active(thread)},
-        run.toString());
+  public boolean holdThreadIfLocked(QueuedRun run) {
+    Long held = HOLD_THREAD.run(sync(), ScriptOutputType.INTEGER,
+        new String[] {keys.lock(run.run()), keys.active(run.thread()), keys.inflight(run.lane())},
+        run.run().toString(), run.payload());
     return held == 1;
   }
 

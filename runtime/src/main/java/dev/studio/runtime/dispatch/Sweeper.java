@@ -53,8 +53,9 @@ public final class Sweeper {
       return;
     }
     // A snapshot: by the time a run is looked at below, it may have moved on. Every step is safe
-    // against that: holding a thread needs the run's lock, enqueueing an ended run only makes a
-    // worker drop it, and a thread held for an unlocked run is handed on if the run has ended.
+    // against that: holding a thread needs the run's lock and in-flight entry, enqueueing an ended
+    // run only makes a worker drop it, and a thread held for an unlocked run is handed on if the run
+    // has ended.
     List<Run> unfinished = runs.unfinished(BATCH, SETTLE);
     Set<UUID> unlockedNow = new HashSet<>();
     int requeued = 0;
@@ -69,7 +70,7 @@ public final class Sweeper {
       }
       var queued = new QueuedRun(run.id(), run.threadId(), run.lane());
       if (run.state() == Run.State.running) {
-        if (queue.holdThreadIfLocked(run.threadId(), run.id())) {
+        if (queue.holdThreadIfLocked(queued)) {
           continue; // a worker has it
         }
         unlockedNow.add(run.id());

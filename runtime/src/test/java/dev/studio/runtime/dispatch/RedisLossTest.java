@@ -70,14 +70,42 @@ class RedisLossTest {
       var queue = api.queue();
       var claim = queue.claim(List.of(Lane.values()), "test-worker", Duration.ofSeconds(30)).orElseThrow();
       assertThat(claim.run().run().toString()).isEqualTo(first);
-      assertThat(queue.holdThreadIfLocked(claim.run().thread(), claim.run().run())).isTrue();
+      assertThat(queue.holdThreadIfLocked(claim.run())).isTrue();
       queue.finish(claim);
 
       // What the sweeper does with its stale view of the first run: nothing.
-      assertThat(queue.holdThreadIfLocked(claim.run().thread(), claim.run().run())).isFalse();
+      assertThat(queue.holdThreadIfLocked(claim.run())).isFalse();
       String second = Platform.post(admin, org, thread, "second");
       var next = queue.claim(List.of(Lane.values()), "test-worker", Duration.ofSeconds(30));
       assertThat(next).map(c -> c.run().run().toString()).contains(second);
+    }
+  }
+
+  /**
+   * Redis lost a running run's lock and in-flight entry (a restart, a flush): its worker takes the
+   * lock again, and the entry with it, so the reaper can still hand the run on should the worker
+   * die after all, and the sweeper holds the run's thread for it.
+   */
+  @Test
+  void aRelockedRunIsInFlightAgain() {
+    try (var platform = Platform.create()) {
+      var api = platform.start(Role.api);
+      var admin = platform.admin(api);
+      String org = Platform.org(admin);
+      Platform.post(admin, org, Platform.thread(admin, org), "running when Redis forgot it");
+      var queue = api.queue();
+      var claim = queue.claim(List.of(Lane.values()), "test-worker", Duration.ofSeconds(30)).orElseThrow();
+      var redis = api.datastores().redis().connection().sync();
+      redis.del(queue.keys().lock(claim.run().run()), queue.keys().inflight(claim.run().lane()));
+      assertThat(queue.holdThreadIfLocked(claim.run())).isFalse();
+
+      assertThat(queue.relock(claim, Duration.ofSeconds(30))).isTrue();
+
+      assertThat(queue.inflight(claim.run().lane())).containsExactly(claim.run());
+      assertThat(queue.holdThreadIfLocked(claim.run())).isTrue();
+      var other = new RunQueue.Claim(claim.run(), "another-worker:0");
+      assertThat(queue.relock(other, Duration.ofSeconds(30))).as("a second relock").isFalse();
+      assertThat(queue.inflight(claim.run().lane())).containsExactly(claim.run());
     }
   }
 
