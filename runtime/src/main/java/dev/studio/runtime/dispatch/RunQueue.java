@@ -302,6 +302,15 @@ public final class RunQueue {
     return runs;
   }
 
+  /**
+   * Whether the run is in its lane's queue or in-flight list: a worker will take it (and drop it, if
+   * it has ended), or the reaper will, so it will hand its thread on.
+   */
+  public boolean inLane(QueuedRun run) {
+    return sync().lpos(keys.inflight(run.lane()), run.payload()) != null
+        || sync().lpos(keys.queue(run.lane()), run.payload()) != null;
+  }
+
   public boolean locked(UUID run) {
     return sync().exists(keys.lock(run)) == 1;
   }

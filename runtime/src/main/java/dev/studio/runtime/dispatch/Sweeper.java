@@ -105,8 +105,9 @@ public final class Sweeper {
 
   /**
    * The oldest waiting run of its thread is known to Redis, yet waits: if the run holding the thread
-   * has ended (PostgreSQL says so, asked again now), nobody will ever hand the thread on; the
-   * sweeper does, so the thread's runs go on. A holder that is still queued or running is left be.
+   * has ended (PostgreSQL says so, asked again now) and is in no lane's list, nobody will ever hand
+   * the thread on; the sweeper does, so the thread's runs go on. A holder that is still queued or
+   * running is left be, and so is one still in its lane: a worker or the reaper ends it.
    */
   private boolean handOnFromEnded(Run waiting, Set<UUID> unfinishedIds) {
     var holder = queue.active(waiting.threadId());
@@ -117,7 +118,11 @@ public final class Sweeper {
     if (holderRun.isPresent() && !holderRun.get().state().terminal()) {
       return false;
     }
-    queue.finish(new QueuedRun(holder.get(), waiting.threadId(), holderRun.map(Run::lane).orElse(waiting.lane())), null);
+    var held = new QueuedRun(holder.get(), waiting.threadId(), holderRun.map(Run::lane).orElse(waiting.lane()));
+    if (queue.inLane(held)) {
+      return false; // a worker takes it (or the reaper, once a lease lapses) and hands the thread on
+    }
+    queue.finish(held, null);
     return true;
   }
 }
