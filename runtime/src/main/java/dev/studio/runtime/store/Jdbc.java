@@ -1,10 +1,7 @@
 package dev.studio.runtime.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -45,18 +42,5 @@ final class Jdbc {
         connection.setAutoCommit(true);
       }
     });
-  }
-
-  static void uuid(PreparedStatement statement, int index, UUID value) throws SQLException {
-    statement.setObject(index, value);
-  }
-
-  /** A text parameter that may be null. */
-  static void text(PreparedStatement statement, int index, String value) throws SQLException {
-    if (value == null) {
-      statement.setNull(index, Types.VARCHAR);
-    } else {
-      statement.setString(index, value);
-    }
   }
 }

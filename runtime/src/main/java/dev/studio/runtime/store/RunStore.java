@@ -60,16 +60,16 @@ public final class RunStore {
     UUID runId = UUID.randomUUID();
     return Jdbc.withConnection(dataSource, connection -> {
       try (var statement = connection.prepareStatement(POST)) {
-        Jdbc.uuid(statement, 1, threadId);
-        Jdbc.uuid(statement, 2, orgId);
-        Jdbc.uuid(statement, 3, messageId);
+        statement.setObject(1, threadId);
+        statement.setObject(2, orgId);
+        statement.setObject(3, messageId);
         statement.setString(4, text);
-        Jdbc.uuid(statement, 5, runId);
-        Jdbc.uuid(statement, 6, runId);
-        Jdbc.uuid(statement, 7, orgId);
-        Jdbc.uuid(statement, 8, messageId);
+        statement.setObject(5, runId);
+        statement.setObject(6, runId);
+        statement.setObject(7, orgId);
+        statement.setObject(8, messageId);
         statement.setString(9, lane.name());
-        Jdbc.text(statement, 10, bundle);
+        statement.setString(10, bundle);
         statement.setInt(11, maxSteps);
         try (var rs = statement.executeQuery()) {
           if (!rs.next()) {
@@ -129,9 +129,9 @@ public final class RunStore {
       try (var statement = connection.prepareStatement(sql)) {
         int i = 1;
         statement.setString(i++, worker);
-        Jdbc.uuid(statement, i++, runId);
+        statement.setObject(i++, runId);
         if (user != null) { // only the linked start names a user
-          Jdbc.uuid(statement, i++, user);
+          statement.setObject(i++, user);
         }
         statement.setString(i, modelLabel);
         try (var rs = statement.executeQuery()) {
@@ -206,15 +206,15 @@ public final class RunStore {
       try (var batch = connection.prepareStatement(COMPLETE)) {
         for (Completion completion : group) {
           batch.setString(1, completion.lastStepOutput());
-          Jdbc.uuid(batch, 2, completion.run());
+          batch.setObject(2, completion.run());
           batch.setInt(3, completion.lastStep());
           batch.setInt(4, completion.attempt());
-          Jdbc.uuid(batch, 5, completion.run());
+          batch.setObject(5, completion.run());
           batch.setInt(6, completion.attempt());
-          Jdbc.uuid(batch, 7, completion.run());
+          batch.setObject(7, completion.run());
           batch.setInt(8, completion.attempt());
-          Jdbc.uuid(batch, 9, UUID.randomUUID());
-          Jdbc.text(batch, 10, completion.answer());
+          batch.setObject(9, UUID.randomUUID());
+          batch.setString(10, completion.answer());
           batch.addBatch();
         }
         int[] completed = batch.executeBatch(); // per run: 1 if its answer was stored, so it was completed
