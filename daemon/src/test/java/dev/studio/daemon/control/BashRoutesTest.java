@@ -6,32 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.studio.daemon.process.BashRunner;
 import dev.studio.daemon.testing.Reply;
 import dev.studio.daemon.testing.RunningDaemon;
-import dev.studio.daemon.testing.Tools;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class BashRoutesTest {
-  @TempDir
-  static Path dir;
-  static RunningDaemon daemon;
-
-  @BeforeAll
-  static void start() {
-    Tools.requireNodeGitBash();
-    daemon = RunningDaemon.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    daemon.close();
-  }
-
+class BashRoutesTest extends SharedDaemonTest {
   @Test
   void runsInTheWorkspaceAndReportsOutputsAndExitCode() {
     Reply reply = daemon.post("/_sandbox/bash", Map.of("command", "pwd; echo oops >&2; exit 3"));

@@ -3,35 +3,14 @@ package dev.studio.daemon.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.studio.daemon.testing.Reply;
-import dev.studio.daemon.testing.RunningDaemon;
-import dev.studio.daemon.testing.Tools;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every control route needs the current bearer token; only the health check does not. */
-class ControlAuthTest {
-  @TempDir
-  static Path dir;
-  static RunningDaemon daemon;
-
-  @BeforeAll
-  static void start() {
-    Tools.requireNodeGitBash();
-    daemon = RunningDaemon.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    daemon.close();
-  }
-
+class ControlAuthTest extends SharedDaemonTest {
   /** Every route of the contract, with a body that would be valid. */
   static Stream<String[]> routes() {
     return Stream.of(

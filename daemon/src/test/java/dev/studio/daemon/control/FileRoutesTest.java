@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.studio.daemon.testing.Reply;
-import dev.studio.daemon.testing.RunningDaemon;
 import dev.studio.daemon.testing.SseReader;
-import dev.studio.daemon.testing.Tools;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -16,27 +14,9 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class FileRoutesTest {
-  @TempDir
-  static Path dir;
-  static RunningDaemon daemon;
-
-  @BeforeAll
-  static void start() {
-    Tools.requireNodeGitBash();
-    daemon = RunningDaemon.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    daemon.close();
-  }
-
+class FileRoutesTest extends SharedDaemonTest {
   @Test
   void writeCreatesParentsAndReadReturnsUtf8Text() {
     Reply written = daemon.post("/_sandbox/write", Map.of("path", "src/deep/hello.txt", "content", "héllo\nworld\n"));

@@ -5,35 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.studio.daemon.testing.Reply;
-import dev.studio.daemon.testing.RunningDaemon;
 import dev.studio.daemon.testing.SseEvent;
 import dev.studio.daemon.testing.SseReader;
-import dev.studio.daemon.testing.Tools;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class TaskRoutesTest {
-  @TempDir
-  static Path dir;
-  static RunningDaemon daemon;
-
-  @BeforeAll
-  static void start() {
-    Tools.requireNodeGitBash();
-    daemon = RunningDaemon.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    daemon.close();
-  }
-
+class TaskRoutesTest extends SharedDaemonTest {
   @Test
   void aTasksOutputStreamsReplaysAndEndsWithItsExit() throws Exception {
     Reply started = daemon.post("/_sandbox/tasks", Map.of("command", "echo first; sleep 0.3; echo second; exit 4", "name", "counter"));
