@@ -30,7 +30,7 @@ public final class HttpServer implements AutoCloseable {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
       config.jetty.port = port;
-      // A request blocks a virtual thread, not a platform one: SSE clients wait cheaply.
+      // A request blocks a virtual thread, not a platform one (SSE streams block none: see StreamRoutes).
       config.concurrency.useVirtualThreads = true;
       config.http.maxRequestSize = MAX_BODY_BYTES;
       config.jsonMapper(new JavalinJackson(objectMapper(), false));

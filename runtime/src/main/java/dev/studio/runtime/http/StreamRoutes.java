@@ -1,14 +1,12 @@
 package dev.studio.runtime.http;
 
 import dev.studio.runtime.store.ThreadStore;
-import dev.studio.runtime.stream.StreamEvent;
 import dev.studio.runtime.stream.StreamHub;
 import dev.studio.runtime.stream.Viewer;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import jakarta.servlet.ServletOutputStream;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 
@@ -16,11 +14,10 @@ import java.util.concurrent.Semaphore;
  * {@code GET /api/{org}/threads/{thread}/stream}: the thread's events as server-sent events. Each
  * has the stream sequence as its {@code id}; {@code Last-Event-ID} (or {@code ?lastEventId=})
  * resumes after it, with nothing lost or repeated; a comment every few seconds keeps proxies from
- * closing the connection. Each client blocks a virtual thread, not a platform one.
+ * closing the connection. A client holds no thread: its response is written without blocking, by
+ * the thread that delivers each event ({@link dev.studio.runtime.stream.Viewer}).
  */
 public final class StreamRoutes implements RouteGroup {
-  static final Duration KEEPALIVE = Duration.ofSeconds(3);
-
   private final Authentication authentication;
   private final ThreadStore threads;
   private final StreamHub hub;
@@ -46,39 +43,43 @@ public final class StreamRoutes implements RouteGroup {
     if (!clients.tryAcquire()) {
       throw ApiException.unavailable("this server has as many stream clients as it takes; try another or later", Duration.ofSeconds(2));
     }
+    Viewer viewer;
     try {
-      Viewer viewer = hub.watch(thread.id(), lastSeq);
-      try {
-        var response = ctx.res();
-        response.setStatus(200);
-        response.setContentType("text/event-stream;charset=utf-8");
-        response.setHeader("Cache-Control", "no-cache, no-transform");
-        response.setHeader("X-Accel-Buffering", "no");
-        OutputStream out = response.getOutputStream();
-        write(out, "retry: 2000\n\n");
-        while (true) {
-          StreamEvent event = viewer.next(KEEPALIVE.toMillis());
-          if (event != null) {
-            out.write(event.frame());
-            out.flush();
-          } else if (viewer.overflowed()) {
-            write(out, ": too far behind; reconnect with Last-Event-ID\n\n");
-            return;
-          } else if (viewer.closed()) {
-            write(out, "event: server.shutdown\ndata: {}\n\n");
-            return;
-          } else {
-            write(out, ": keepalive\n\n");
-          }
-        }
-      } catch (IOException e) {
-        // The client went away.
-      } finally {
-        hub.unwatch(thread.id(), viewer);
-      }
-    } finally {
+      viewer = hub.watch(thread.id(), lastSeq);
+    } catch (Exception | Error e) {
       clients.release();
+      throw e;
     }
+    Runnable release = () -> {
+      hub.unwatch(thread.id(), viewer);
+      clients.release();
+    };
+    ctx.future(() -> {
+      try {
+        return respond(ctx, viewer, release);
+      } catch (IOException | RuntimeException e) {
+        release.run();
+        throw new IllegalStateException("cannot start the event stream", e);
+      }
+    });
+  }
+
+  /** Goes non-blocking: from here the viewer writes the response, and ends it. */
+  private static java.util.concurrent.CompletableFuture<Void> respond(Context ctx, Viewer viewer, Runnable release)
+      throws IOException {
+    var request = ctx.req();
+    request.getAsyncContext().setTimeout(0);
+    var response = ctx.res();
+    response.setStatus(200);
+    response.setContentType("text/event-stream;charset=utf-8");
+    response.setHeader("Cache-Control", "no-cache, no-transform");
+    response.setHeader("X-Accel-Buffering", "no");
+    ServletOutputStream out = response.getOutputStream();
+    var connection = new SseConnection(out, viewer);
+    connection.done.whenComplete((ignored, failure) -> release.run());
+    request.getAsyncContext().addListener(connection);
+    out.setWriteListener(connection);
+    return connection.done;
   }
 
   private static long lastEventId(Context ctx) {
@@ -96,8 +97,4 @@ public final class StreamRoutes implements RouteGroup {
     }
   }
 
-  private static void write(OutputStream out, String text) throws IOException {
-    out.write(text.getBytes(StandardCharsets.UTF_8));
-    out.flush();
-  }
 }

@@ -44,6 +44,7 @@ public final class StreamHub implements AutoCloseable {
     Gauge.builder("studio.stream.feeds", feeds, ConcurrentHashMap::size).register(metrics);
     Gauge.builder("studio.stream.viewers", feeds, f -> f.values().stream().mapToInt(ThreadFeed::viewerCount).sum()).register(metrics);
     janitor.scheduleAtFixedRate(this::closeIdleFeeds, 15, 15, TimeUnit.SECONDS);
+    janitor.scheduleAtFixedRate(this::keepalive, 250, 250, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -126,6 +127,16 @@ public final class StreamHub implements AutoCloseable {
       }
     } finally {
       subscription.unsubscribe();
+    }
+  }
+
+  private void keepalive() {
+    long now = System.nanoTime();
+    try {
+      feeds.values().forEach(feed -> feed.keepalive(now));
+    } catch (RuntimeException e) {
+      // A connection in a state no one expected must not stop the keepalives of every other one.
+      org.slf4j.LoggerFactory.getLogger(StreamHub.class).warn("stream keepalive: {}", e.toString());
     }
   }
 

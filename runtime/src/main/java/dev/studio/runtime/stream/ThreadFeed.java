@@ -141,6 +141,10 @@ final class ThreadFeed {
     return viewers.size();
   }
 
+  void keepalive(long nowNanos) {
+    viewers.forEach(viewer -> viewer.keepalive(nowNanos));
+  }
+
   void closeViewers() {
     viewers.forEach(Viewer::close);
   }

@@ -1,90 +1,202 @@
 package dev.studio.runtime.stream;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One SSE client's buffer between the thread's feed and its connection. Bounded: a client that
- * falls {@link #CAPACITY} events behind is cut off instead of slowing everyone, and resumes with
- * Last-Event-ID, missing nothing.
+ * One SSE client: the frames on their way to its connection, written by whichever thread has one
+ * for it. The thread that delivers an event writes it to the socket itself when the connection can
+ * take it without blocking, so an event reaches a caught-up client with no thread hand-off; a
+ * client that cannot keep up gets its frames queued, and written when its connection drains.
+ * Bounded: a client that falls {@link #CAPACITY} events behind is cut off instead of slowing
+ * everyone, and resumes with Last-Event-ID, missing nothing.
  */
 public final class Viewer {
   public static final int CAPACITY = 1000;
+  public static final Duration KEEPALIVE = Duration.ofSeconds(3);
 
-  private final ArrayDeque<StreamEvent> events = new ArrayDeque<>();
+  static final byte[] RETRY = frame("retry: 2000\n\n");
+  static final byte[] KEEPALIVE_COMMENT = frame(": keepalive\n\n");
+  static final byte[] TOO_FAR_BEHIND = frame(": too far behind; reconnect with Last-Event-ID\n\n");
+  static final byte[] SHUTDOWN = frame("event: server.shutdown\ndata: {}\n\n");
+
+  /** A connection written without blocking: {@link #write} and {@link #flush} only when ready. */
+  public interface Connection {
+    /** True if a write now completes or is taken in without blocking; if false, the connection calls back. */
+    boolean ready();
+
+    void write(byte[] bytes) throws IOException;
+
+    void flush() throws IOException;
+
+    /** The stream is over: complete the response. */
+    void end();
+  }
+
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition arrived = lock.newCondition();
+  private final ArrayDeque<byte[]> events = new ArrayDeque<>();
+  private Connection connection;
   private long lastSeq;
-  private boolean overflowed;
-  private boolean closed;
+  private boolean greeted;
+  private boolean unflushed;
+  private byte[] last;
+  private boolean ending;
+  private boolean ended;
+  private long lastWriteNanos = System.nanoTime();
 
   public Viewer(long lastSeq) {
     this.lastSeq = lastSeq;
   }
 
-  /** Called by the feed, in stream order; events at or before the last one handed over are skipped. */
+  /** Called by the feed, in stream order; events at or before the last one taken are skipped. */
   void offer(StreamEvent event) {
     lock.lock();
     try {
-      if (closed || event.seq() <= lastSeq) {
+      if (ending || event.seq() <= lastSeq) {
         return;
       }
       if (events.size() >= CAPACITY) {
-        overflowed = true;
-        arrived.signalAll();
+        endWith(TOO_FAR_BEHIND);
         return;
       }
-      events.add(event);
+      events.add(event.frame());
       lastSeq = event.seq();
-      arrived.signalAll();
+      drain();
     } finally {
       lock.unlock();
     }
   }
 
-  /** The next event, or null if none arrived within {@code timeoutMillis} (time for a keepalive). */
-  public StreamEvent next(long timeoutMillis) throws InterruptedException {
+  /**
+   * The connection can take more: write what is queued. Its first call connects the viewer, once
+   * the response is ready for writing; until then events queue up.
+   */
+  public void writable(Connection connection) {
     lock.lock();
     try {
-      long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-      while (events.isEmpty() && !overflowed && !closed && nanos > 0) {
-        nanos = arrived.awaitNanos(nanos);
+      if (this.connection == null) {
+        this.connection = connection;
       }
-      return events.poll();
+      drain();
     } finally {
       lock.unlock();
     }
   }
 
-  /** True once the client fell too far behind: serve what it has, then end the stream. */
-  public boolean overflowed() {
+  /** A comment if nothing was written for {@link #KEEPALIVE}: keeps proxies from closing the stream, finds dead clients. */
+  void keepalive(long nowNanos) {
     lock.lock();
     try {
-      return overflowed && events.isEmpty();
+      if (ending || !greeted || !events.isEmpty() || nowNanos - lastWriteNanos < KEEPALIVE.toNanos()) {
+        return;
+      }
+      if (connection.ready()) {
+        write(KEEPALIVE_COMMENT);
+        drain();
+      }
+    } catch (IOException e) {
+      lost();
     } finally {
       lock.unlock();
     }
   }
 
-  /** Ends the viewer (server shutting down). */
+  /** Ends the stream after what is queued (server shutting down): the client resumes elsewhere. */
   public void close() {
     lock.lock();
     try {
-      closed = true;
-      arrived.signalAll();
+      if (!ending) {
+        endWith(SHUTDOWN);
+      }
     } finally {
       lock.unlock();
     }
   }
 
-  public boolean closed() {
+  /** The client is gone: drop what is queued and end the response. */
+  public void fail(Connection connection) {
     lock.lock();
     try {
-      return closed && events.isEmpty();
+      if (this.connection == null) {
+        this.connection = connection;
+      }
+      lost();
     } finally {
       lock.unlock();
     }
+  }
+
+  private void endWith(byte[] frame) {
+    ending = true;
+    last = frame;
+    drain();
+  }
+
+  /** Writes what is queued while the connection takes it, then flushes; lock held. */
+  private void drain() {
+    if (connection == null || ended) {
+      return;
+    }
+    try {
+      if (!greeted) {
+        if (!connection.ready()) {
+          return; // the connection calls writable() once it drained
+        }
+        write(RETRY);
+        greeted = true;
+      }
+      while (!events.isEmpty()) {
+        if (!connection.ready()) {
+          return;
+        }
+        write(events.poll());
+      }
+      if (last != null) {
+        if (!connection.ready()) {
+          return;
+        }
+        write(last);
+        last = null;
+      }
+      if (unflushed) {
+        if (!connection.ready()) {
+          return;
+        }
+        unflushed = false;
+        connection.flush();
+      }
+      if (ending && connection.ready()) {
+        finish();
+      }
+    } catch (IOException e) {
+      lost();
+    }
+  }
+
+  private void write(byte[] frame) throws IOException {
+    connection.write(frame);
+    unflushed = true;
+    lastWriteNanos = System.nanoTime();
+  }
+
+  private void lost() {
+    ending = true;
+    events.clear();
+    last = null;
+    finish();
+  }
+
+  private void finish() {
+    if (!ended) {
+      ended = true;
+      connection.end();
+    }
+  }
+
+  private static byte[] frame(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 }

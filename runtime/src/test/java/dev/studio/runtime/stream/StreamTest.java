@@ -136,6 +136,73 @@ class StreamTest {
     }
   }
 
+  /**
+   * A client that stops reading: once its socket and its buffer of {@link Viewer#CAPACITY} events
+   * are full it is cut off, told why, while another viewer of the thread gets every event as it
+   * comes; resuming with the last id it read, it gets the rest exactly once.
+   */
+  @Test
+  void aClientThatStopsReadingIsCutOffWithoutHoldingUpOthersAndResumesMissingNothing() throws Exception {
+    int count = 1300; // 32 KiB each: more than the kernel's socket buffers (4 MiB here) and the viewer's 1000 events hold
+    String padding = "x".repeat(32 * 1024);
+    try (var platform = Platform.create(); var nats = io.nats.client.Nats.connect(platform.env(Role.api, Map.of()).get("NATS_URL"))) {
+      var api = platform.start(Role.api);
+      var admin = platform.admin(api);
+      String org = Platform.org(admin);
+      String thread = Platform.thread(admin, org);
+      String url = url(admin.base(), org, thread);
+      try (var reader = new EventStream(url, Platform.ADMIN, null); var stalled = RawSse.open(url, Platform.ADMIN)) {
+        var jetStream = nats.jetStream();
+        for (int n = 0; n < count; n++) {
+          jetStream.publish(Streams.SUBJECT_PREFIX + thread,
+              ("{\"type\":\"test.tick\",\"n\":" + n + ",\"pad\":\"" + padding + "\"}").getBytes());
+        }
+        reader.await(e -> e.data().path("n").asInt() == count - 1, WAIT);
+        assertThat(reader.events()).hasSize(count);
+        assertThat(reader.ended()).as("the reading client's stream is still open").isFalse();
+
+        var cut = stalled.readToEnd(WAIT);
+        assertThat(cut.comments()).last().isEqualTo("too far behind; reconnect with Last-Event-ID");
+        assertThat(cut.ids()).isSorted().doesNotHaveDuplicates().hasSizeBetween(Viewer.CAPACITY, count - 1);
+        long resumeAfter = cut.ids().get(cut.ids().size() - 1);
+        try (var resumed = new EventStream(url, Platform.ADMIN, resumeAfter)) {
+          resumed.await(e -> e.data().path("n").asInt() == count - 1, WAIT);
+          var all = new ArrayList<>(cut.ids());
+          resumed.events().forEach(e -> all.add(e.id()));
+          assertThat(all).as("what the cut-off client read, then what it resumed with")
+              .isEqualTo(reader.events().stream().map(EventStream.Event::id).toList());
+        }
+      } finally {
+        // 40 MiB of padding need not stay in the shared stream for its week.
+        nats.jetStreamManagement().purgeStream(Streams.STREAM,
+            io.nats.client.PurgeOptions.subject(Streams.SUBJECT_PREFIX + thread));
+      }
+    }
+  }
+
+  /** A server going down ends its streams with an event that says so, after what they were owed. */
+  @Test
+  void aServerShuttingDownTellsItsViewers() {
+    try (var platform = Platform.create(Map.of("SHUTDOWN_GRACE_SECONDS", "2"))) {
+      var api = platform.start(Role.api);
+      var admin = platform.admin(api);
+      String org = Platform.org(admin);
+      String thread = Platform.thread(admin, org);
+      try (var stream = new EventStream(url(admin.base(), org, thread), Platform.ADMIN, null)) {
+        String run = Platform.post(admin, org, thread, "queued, never run: no worker here");
+        stream.awaitType(run, "run.queued", WAIT);
+        api.close();
+        stream.await(e -> e.type().equals("server.shutdown"), WAIT);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!stream.ended() && System.nanoTime() < deadline) {
+          sleep(20);
+        }
+        assertThat(stream.ended()).as("the stream ended").isTrue();
+        assertThat(stream.events().stream().map(EventStream.Event::type).toList()).containsExactly("run.queued", "server.shutdown");
+      }
+    }
+  }
+
   static String url(String base, String org, String thread) {
     return base + "/api/" + org + "/threads/" + thread + "/stream";
   }

@@ -1,0 +1,89 @@
+package dev.studio.runtime.stream;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An SSE client on a bare socket with the smallest receive buffer the kernel grants, that reads
+ * nothing until asked: a browser tab on a stalled network, as the server sees it.
+ */
+final class RawSse implements AutoCloseable {
+  /** What the stream carried: the events' ids and the comments, in order. */
+  record Received(List<Long> ids, List<String> comments) {}
+
+  private final Socket socket;
+
+  private RawSse(Socket socket) {
+    this.socket = socket;
+  }
+
+  static RawSse open(String url, String token) throws IOException {
+    URI uri = URI.create(url);
+    var socket = new Socket();
+    socket.setReceiveBufferSize(4096);
+    socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
+    String request = "GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+        + "\r\nAccept: text/event-stream\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+    socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    socket.getOutputStream().flush();
+    return new RawSse(socket);
+  }
+
+  /** Reads the response through to its last chunk; fails if it does not end within {@code timeout}. */
+  Received readToEnd(Duration timeout) throws IOException {
+    socket.setSoTimeout((int) timeout.toMillis());
+    InputStream in = socket.getInputStream();
+    String status = line(in);
+    if (!status.startsWith("HTTP/1.1 200")) {
+      throw new IOException("stream refused: " + status);
+    }
+    boolean chunked = false;
+    for (String header = line(in); !header.isEmpty(); header = line(in)) {
+      chunked |= header.toLowerCase().startsWith("transfer-encoding:") && header.toLowerCase().contains("chunked");
+    }
+    if (!chunked) {
+      throw new IOException("expected a chunked stream");
+    }
+    var body = new ByteArrayOutputStream();
+    for (int size = Integer.parseInt(line(in).trim(), 16); size > 0; size = Integer.parseInt(line(in).trim(), 16)) {
+      body.write(in.readNBytes(size));
+      line(in); // the CRLF after the chunk
+    }
+    List<Long> ids = new ArrayList<>();
+    List<String> comments = new ArrayList<>();
+    for (String line : body.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (line.startsWith("id: ")) {
+        ids.add(Long.parseLong(line.substring(4)));
+      } else if (line.startsWith(":")) {
+        comments.add(line.substring(1).trim());
+      }
+    }
+    return new Received(ids, comments);
+  }
+
+  private static String line(InputStream in) throws IOException {
+    var bytes = new ByteArrayOutputStream();
+    for (int b = in.read(); b != '\n'; b = in.read()) {
+      if (b < 0) {
+        throw new IOException("the stream ended mid-line");
+      }
+      if (b != '\r') {
+        bytes.write(b);
+      }
+    }
+    return bytes.toString(StandardCharsets.US_ASCII);
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
