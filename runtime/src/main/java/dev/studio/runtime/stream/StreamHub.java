@@ -29,7 +29,12 @@ public final class StreamHub implements AutoCloseable {
 
   private volatile boolean closing;
   private final Connection nats;
-  private final Dispatcher dispatcher;
+  /**
+   * The threads that deliver events and write them to viewers' sockets: a thread with ten thousand
+   * viewers keeps its dispatcher busy for a quarter of a second per event, so threads are spread
+   * over a few, and a busy one holds up only the threads that share its dispatcher.
+   */
+  private final Dispatcher[] dispatchers;
   private final ConcurrentHashMap<UUID, ThreadFeed> feeds = new ConcurrentHashMap<>();
   private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(r -> {
     var thread = new Thread(r, "stream-hub-janitor");
@@ -40,7 +45,10 @@ public final class StreamHub implements AutoCloseable {
   public StreamHub(dev.studio.runtime.datastore.Nats natsStore, MeterRegistry metrics) {
     this.nats = natsStore.connection();
     natsStore.onReconnect(() -> feeds.values().forEach(ThreadFeed::catchUp));
-    this.dispatcher = this.nats.createDispatcher();
+    this.dispatchers = new Dispatcher[Math.max(2, Runtime.getRuntime().availableProcessors())];
+    for (int i = 0; i < dispatchers.length; i++) {
+      dispatchers[i] = this.nats.createDispatcher();
+    }
     Gauge.builder("studio.stream.feeds", feeds, ConcurrentHashMap::size).register(metrics);
     Gauge.builder("studio.stream.viewers", feeds, f -> f.values().stream().mapToInt(ThreadFeed::viewerCount).sum()).register(metrics);
     janitor.scheduleAtFixedRate(this::closeIdleFeeds, 15, 15, TimeUnit.SECONDS);
@@ -89,7 +97,7 @@ public final class StreamHub implements AutoCloseable {
     try {
       return feeds.computeIfAbsent(thread, t -> {
         try {
-          return new ThreadFeed(t, nats, dispatcher);
+          return new ThreadFeed(t, nats, dispatchers[Math.floorMod(t.hashCode(), dispatchers.length)]);
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
@@ -162,6 +170,8 @@ public final class StreamHub implements AutoCloseable {
     janitor.shutdownNow();
     closeViewers();
     feeds.values().forEach(ThreadFeed::close);
-    nats.closeDispatcher(dispatcher);
+    for (Dispatcher dispatcher : dispatchers) {
+      nats.closeDispatcher(dispatcher);
+    }
   }
 }
