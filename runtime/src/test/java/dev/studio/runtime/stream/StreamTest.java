@@ -180,6 +180,51 @@ class StreamTest {
     }
   }
 
+  /**
+   * A client that goes away gives its place back, found out by the next keepalive at the latest:
+   * with room for two, a third is refused (503, JSON error) until one of the two leaves.
+   */
+  @Test
+  void aClientThatGoesAwayGivesBackItsPlace() {
+    try (var platform = Platform.create(Map.of("STUDIO_MAX_STREAM_CLIENTS", "2"))) {
+      var api = platform.start(Role.api);
+      var admin = platform.admin(api);
+      String org = Platform.org(admin);
+      String thread = Platform.thread(admin, org);
+      String url = url(admin.base(), org, thread);
+      try (var first = new EventStream(url, Platform.ADMIN, null); var second = new EventStream(url, Platform.ADMIN, null)) {
+        awaitViewers(admin, 2);
+        var refused = admin.get("/api/" + org + "/threads/" + thread + "/stream");
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.json().at("/error/code").asText()).isEqualTo("unavailable");
+        assertThat(refused.headers()).containsKey("retry-after");
+
+        first.close();
+        awaitViewers(admin, 1);
+        try (var third = new EventStream(url, Platform.ADMIN, null)) {
+          awaitViewers(admin, 2);
+          String run = Platform.post(admin, org, thread, "for the ones still here");
+          third.awaitType(run, "run.queued", WAIT);
+          second.awaitType(run, "run.queued", WAIT);
+        }
+      }
+    }
+  }
+
+  private static void awaitViewers(dev.studio.runtime.testing.Api admin, int count) {
+    String line = "studio_stream_viewers " + count + ".0";
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    String metrics = "";
+    while (System.nanoTime() < deadline) {
+      metrics = admin.as(null).get("/metrics").text();
+      if (metrics.lines().anyMatch(line::equals)) {
+        return;
+      }
+      sleep(100);
+    }
+    throw new AssertionError("expected " + line + " in " + metrics.lines().filter(l -> l.startsWith("studio_stream")).toList());
+  }
+
   /** A server going down ends its streams with an event that says so, after what they were owed. */
   @Test
   void aServerShuttingDownTellsItsViewers() {
