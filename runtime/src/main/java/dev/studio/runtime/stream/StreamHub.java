@@ -56,8 +56,10 @@ public final class StreamHub implements AutoCloseable {
   }
 
   /**
-   * A viewer of the thread that has seen up to {@code lastSeq} (0 for everything). Events older
-   * than the feed keeps in memory are replayed from the stream into it first.
+   * A viewer of the thread that has seen up to {@code lastSeq} (0 for everything). It is sent what
+   * it missed first: from the feed's ring, and if it is further behind than that, from the stream,
+   * up to {@link Viewer#CAPACITY} events a connection (it resumes for the rest). It goes live only
+   * once it has caught up with the ring, so no live event can overtake what it missed.
    */
   public Viewer watch(UUID thread, long lastSeq) throws Exception {
     var viewer = new Viewer(lastSeq);
@@ -66,24 +68,28 @@ public final class StreamHub implements AutoCloseable {
       viewer.close();
       return viewer;
     }
-    ThreadFeed feed = feed(thread);
-    boolean ringCovers = feed.attach(viewer, lastSeq);
-    while (feeds.get(thread) != feed) {
-      // The janitor closed this feed just now: attach to its successor.
-      feed.detach(viewer);
-      feed = feed(thread);
-      ringCovers = feed.attach(viewer, lastSeq);
-    }
-    if (!ringCovers) {
-      // Rare: the viewer is further behind than the feed remembers. Replay the gap, then the ring.
-      var ring = feed.ringSnapshot();
-      long upTo = ring.isEmpty() ? Long.MAX_VALUE : ring.get(0).seq() - 1;
-      for (StreamEvent event : replay(thread, lastSeq + 1, upTo)) {
-        viewer.offer(event);
+    int replayed = 0;
+    long after = lastSeq;
+    while (true) {
+      ThreadFeed feed = feed(thread);
+      if (feed.attachIfCovered(viewer, after)) {
+        if (feeds.get(thread) == feed) {
+          return viewer;
+        }
+        feed.detach(viewer); // the janitor closed this feed just now: attach to its successor
+        continue;
       }
-      ring.forEach(viewer::offer);
+      if (replayed >= Viewer.CAPACITY || viewer.ending()) {
+        viewer.cut();
+        return viewer;
+      }
+      long ringStart = feed.firstSeqInRing();
+      var missed = replay(thread, after + 1, ringStart - 1, Viewer.CAPACITY - replayed);
+      missed.forEach(viewer::backlog);
+      replayed += missed.size();
+      // Nothing left in the stream before the ring (aged out): the ring is where the thread starts now.
+      after = missed.isEmpty() ? ringStart - 1 : missed.get(missed.size() - 1).seq();
     }
-    return viewer;
   }
 
   public void unwatch(UUID thread, Viewer viewer) {
@@ -107,8 +113,8 @@ public final class StreamHub implements AutoCloseable {
     }
   }
 
-  /** Events of the thread with sequence in [from, to], read once from the stream. */
-  private List<StreamEvent> replay(UUID thread, long from, long to) throws Exception {
+  /** Up to {@code limit} events of the thread with sequence in [from, to], read once from the stream. */
+  private List<StreamEvent> replay(UUID thread, long from, long to, int limit) throws Exception {
     List<StreamEvent> events = new ArrayList<>();
     var options = PullSubscribeOptions.builder()
         .stream(Streams.STREAM)
@@ -117,8 +123,8 @@ public final class StreamHub implements AutoCloseable {
         .build();
     JetStreamSubscription subscription = nats.jetStream().subscribe(Streams.subject(thread), options);
     try {
-      while (true) {
-        var batch = subscription.fetch(256, Duration.ofMillis(500));
+      while (events.size() < limit) {
+        var batch = subscription.fetch(Math.min(256, limit - events.size()), Duration.ofMillis(500));
         if (batch.isEmpty()) {
           return events;
         }
@@ -131,8 +137,12 @@ public final class StreamHub implements AutoCloseable {
           String type = JSON.readTree(data).path("type").asText("message");
           events.add(StreamEvent.of(seq, type, data));
           message.ack();
+          if (seq == to) {
+            return events;
+          }
         }
       }
+      return events;
     } finally {
       subscription.unsubscribe();
     }

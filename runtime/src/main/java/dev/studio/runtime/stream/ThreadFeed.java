@@ -10,8 +10,6 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -111,23 +109,25 @@ final class ThreadFeed {
   }
 
   /**
-   * Attaches a viewer that has seen everything up to {@code lastSeq}. Returns the events it still
-   * needs from before the ring (empty if the ring covers them): the caller replays those first.
+   * Attaches a viewer that has seen everything up to {@code lastSeq}, if the ring holds everything
+   * after that: sends it those events and from then on every live one, with no gap between the two
+   * (both happen under the lock the consumer delivers under). False, not attached, if the viewer is
+   * further behind than the ring reaches.
    */
-  synchronized boolean attach(Viewer viewer, long lastSeq) {
-    boolean ringCovers = !evicted || lastSeq + 1 >= firstSeqInRing;
-    if (ringCovers) {
-      for (StreamEvent event : ring) {
-        viewer.offer(event);
-      }
+  synchronized boolean attachIfCovered(Viewer viewer, long lastSeq) {
+    if (evicted && lastSeq + 1 < firstSeqInRing) {
+      return false;
+    }
+    for (StreamEvent event : ring) {
+      viewer.backlog(event);
     }
     viewers.add(viewer);
-    return ringCovers;
+    return true;
   }
 
-  /** Events of the ring, for a viewer that replayed older ones from the stream first. */
-  synchronized List<StreamEvent> ringSnapshot() {
-    return new ArrayList<>(ring);
+  /** The first event the ring holds, or -1 if none yet. */
+  synchronized long firstSeqInRing() {
+    return firstSeqInRing;
   }
 
   void detach(Viewer viewer) {

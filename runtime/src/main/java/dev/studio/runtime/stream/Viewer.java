@@ -11,8 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * for it. The thread that delivers an event writes it to the socket itself when the connection can
  * take it without blocking, so an event reaches a caught-up client with no thread hand-off; a
  * client that cannot keep up gets its frames queued, and written when its connection drains.
- * Bounded: a client that falls {@link #CAPACITY} events behind is cut off instead of slowing
- * everyone, and resumes with Last-Event-ID, missing nothing.
+ * Bounded: a client that falls {@link #CAPACITY} live events behind is cut off instead of slowing
+ * everyone, and resumes with Last-Event-ID, missing nothing. The backlog a viewer is sent first
+ * (what it missed, from the feed's ring and the stream) does not count against that bound: it is
+ * bounded where it is read.
  */
 public final class Viewer {
   public static final int CAPACITY = 1000;
@@ -40,6 +42,7 @@ public final class Viewer {
   private final ArrayDeque<byte[]> events = new ArrayDeque<>();
   private Connection connection;
   private long lastSeq;
+  private int backlogQueued;
   private boolean greeted;
   private boolean unflushed;
   private byte[] last;
@@ -51,18 +54,51 @@ public final class Viewer {
     this.lastSeq = lastSeq;
   }
 
-  /** Called by the feed, in stream order; events at or before the last one taken are skipped. */
+  /** A live event, from the feed in stream order; events at or before the last one taken are skipped. */
   void offer(StreamEvent event) {
+    add(event, false);
+  }
+
+  /** An event the viewer missed, sent before it goes live; in stream order, like {@link #offer}. */
+  void backlog(StreamEvent event) {
+    add(event, true);
+  }
+
+  /** Ends the stream after what is queued: the viewer is further behind than it may be sent at once. */
+  void cut() {
+    lock.lock();
+    try {
+      if (!ending) {
+        endWith(TOO_FAR_BEHIND);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  boolean ending() {
+    lock.lock();
+    try {
+      return ending;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void add(StreamEvent event, boolean missed) {
     lock.lock();
     try {
       if (ending || event.seq() <= lastSeq) {
         return;
       }
-      if (events.size() >= CAPACITY) {
+      if (!missed && events.size() - backlogQueued >= CAPACITY) {
         endWith(TOO_FAR_BEHIND);
         return;
       }
       events.add(event.frame());
+      if (missed) {
+        backlogQueued++;
+      }
       lastSeq = event.seq();
       drain();
     } finally {
@@ -153,6 +189,9 @@ public final class Viewer {
           return;
         }
         write(events.poll());
+        if (backlogQueued > 0) {
+          backlogQueued--; // the backlog is queued before any live event
+        }
       }
       if (last != null) {
         if (!connection.ready()) {
@@ -185,6 +224,7 @@ public final class Viewer {
   private void lost() {
     ending = true;
     events.clear();
+    backlogQueued = 0;
     last = null;
     finish();
   }

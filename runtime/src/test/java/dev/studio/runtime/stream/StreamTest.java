@@ -181,6 +181,53 @@ class StreamTest {
   }
 
   /**
+   * A viewer resuming from further back than the feed's ring while the thread is busy: it is sent
+   * what it missed from the stream, then the ring, then live events, each exactly once and in
+   * order, in one connection: no live event overtakes the backlog, and the backlog does not count
+   * as falling behind.
+   */
+  @Test
+  void aViewerFarBehindOnABusyThreadGetsEverythingOnceInOrder() throws Exception {
+    int before = ThreadFeed.RING + 500;
+    int during = 300;
+    try (var platform = Platform.create(); var nats = io.nats.client.Nats.connect(platform.env(Role.api, Map.of()).get("NATS_URL"))) {
+      var api = platform.start(Role.api);
+      var admin = platform.admin(api);
+      String org = Platform.org(admin);
+      String thread = Platform.thread(admin, org);
+      String url = url(admin.base(), org, thread);
+      var jetStream = nats.jetStream();
+      try (var first = new EventStream(url, Platform.ADMIN, null)) { // its feed's ring moves past the early events
+        for (int n = 0; n < before; n++) {
+          jetStream.publish(Streams.SUBJECT_PREFIX + thread, ("{\"type\":\"test.tick\",\"n\":" + n + "}").getBytes());
+        }
+        first.await(e -> e.data().path("n").asInt() == before - 1, WAIT);
+        long resumeAfter = first.events().get(9).id();
+        var busy = Thread.ofPlatform().start(() -> {
+          for (int n = before; n < before + during; n++) {
+            try {
+              jetStream.publish(Streams.SUBJECT_PREFIX + thread, ("{\"type\":\"test.tick\",\"n\":" + n + "}").getBytes());
+              Thread.sleep(1);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }
+        });
+        try (var resumed = new EventStream(url, Platform.ADMIN, resumeAfter)) {
+          resumed.await(e -> e.data().path("n").asInt() == before + during - 1, WAIT);
+          busy.join();
+          first.await(e -> e.data().path("n").asInt() == before + during - 1, WAIT);
+          var expected = first.events().stream().map(EventStream.Event::id).filter(id -> id > resumeAfter).toList();
+          assertThat(resumed.events().stream().map(EventStream.Event::id).toList()).isEqualTo(expected);
+          assertThat(resumed.ended()).as("still live: not cut off").isFalse();
+        }
+      } finally {
+        nats.jetStreamManagement().purgeStream(Streams.STREAM, io.nats.client.PurgeOptions.subject(Streams.SUBJECT_PREFIX + thread));
+      }
+    }
+  }
+
+  /**
    * A client that goes away gives its place back, found out by the next keepalive at the latest:
    * with room for two, a third is refused (503, JSON error) until one of the two leaves.
    */
