@@ -8,7 +8,9 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import jakarta.servlet.ServletOutputStream;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code GET /api/{org}/threads/{thread}/stream}: the thread's events as server-sent events. Each
@@ -50,9 +52,12 @@ public final class StreamRoutes implements RouteGroup {
       clients.release();
       throw e;
     }
+    var released = new AtomicBoolean();
     Runnable release = () -> {
-      hub.unwatch(thread.id(), viewer);
-      clients.release();
+      if (released.compareAndSet(false, true)) { // the stream may end by more than one path
+        hub.unwatch(thread.id(), viewer);
+        clients.release();
+      }
     };
     ctx.future(() -> {
       try {
@@ -65,7 +70,7 @@ public final class StreamRoutes implements RouteGroup {
   }
 
   /** Goes non-blocking: from here the viewer writes the response, and ends it. */
-  private static java.util.concurrent.CompletableFuture<Void> respond(Context ctx, Viewer viewer, Runnable release)
+  private static CompletableFuture<Void> respond(Context ctx, Viewer viewer, Runnable release)
       throws IOException {
     var request = ctx.req();
     request.getAsyncContext().setTimeout(0);

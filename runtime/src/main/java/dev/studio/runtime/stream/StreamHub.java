@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  * a minute.
  */
 public final class StreamHub implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StreamHub.class);
   static final Duration LINGER = Duration.ofMinutes(1);
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -154,7 +155,7 @@ public final class StreamHub implements AutoCloseable {
       feeds.values().forEach(feed -> feed.keepalive(now));
     } catch (RuntimeException e) {
       // A connection in a state no one expected must not stop the keepalives of every other one.
-      org.slf4j.LoggerFactory.getLogger(StreamHub.class).warn("stream keepalive: {}", e.toString());
+      log.warn("stream keepalive: {}", e.toString());
     }
   }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Viewer {
   public static final int CAPACITY = 1000;
-  public static final Duration KEEPALIVE = Duration.ofSeconds(3);
+  static final Duration KEEPALIVE = Duration.ofSeconds(3);
 
   static final byte[] RETRY = frame("retry: 2000\n\n");
   static final byte[] KEEPALIVE_COMMENT = frame(": keepalive\n\n");
