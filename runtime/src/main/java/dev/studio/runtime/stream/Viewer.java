@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -14,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Bounded: a client that falls {@link #CAPACITY} live events behind is cut off instead of slowing
  * everyone, and resumes with Last-Event-ID, missing nothing. The backlog a viewer is sent first
  * (what it missed, from the feed's ring and the stream) does not count against that bound: it is
- * bounded where it is read.
+ * read a page at a time, each once the client has taken the one before ({@link #awaitBacklogAtMost}).
  */
 public final class Viewer {
   public static final int CAPACITY = 1000;
@@ -39,6 +40,8 @@ public final class Viewer {
   }
 
   private final ReentrantLock lock = new ReentrantLock();
+  /** Signalled whenever queued frames were written, or the stream ends. */
+  private final Condition progressed = lock.newCondition();
   private final ArrayDeque<byte[]> events = new ArrayDeque<>();
   private Connection connection;
   private long lastSeq;
@@ -80,6 +83,41 @@ public final class Viewer {
     lock.lock();
     try {
       return ending;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until at most {@code queued} events of the backlog wait to be written, or the stream is
+   * ending. False if the client took nothing for {@code timeout}: it is stalled.
+   */
+  boolean awaitBacklogAtMost(int queued, Duration timeout) throws InterruptedException {
+    lock.lock();
+    try {
+      int before = backlogQueued;
+      long left = timeout.toNanos();
+      while (!ending && backlogQueued > queued) {
+        if (left <= 0) {
+          return false;
+        }
+        left = progressed.awaitNanos(left);
+        if (backlogQueued < before) { // progress: the stall clock starts again
+          before = backlogQueued;
+          left = timeout.toNanos();
+        }
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Nobody will read this stream any more (its request is over): nothing more is queued. */
+  void gone() {
+    lock.lock();
+    try {
+      discard();
     } finally {
       lock.unlock();
     }
@@ -168,6 +206,7 @@ public final class Viewer {
   private void endWith(byte[] frame) {
     ending = true;
     last = frame;
+    progressed.signalAll();
     drain();
   }
 
@@ -176,6 +215,17 @@ public final class Viewer {
     if (connection == null || ended) {
       return;
     }
+    int queued = events.size();
+    try {
+      drainQueued();
+    } finally {
+      if (events.size() < queued || ending) {
+        progressed.signalAll();
+      }
+    }
+  }
+
+  private void drainQueued() {
     try {
       if (!greeted) {
         if (!connection.ready()) {
@@ -222,11 +272,16 @@ public final class Viewer {
   }
 
   private void lost() {
+    discard();
+    finish();
+  }
+
+  private void discard() {
     ending = true;
     events.clear();
     backlogQueued = 0;
     last = null;
-    finish();
+    progressed.signalAll();
   }
 
   private void finish() {

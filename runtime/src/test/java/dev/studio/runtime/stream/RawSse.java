@@ -20,6 +20,10 @@ final class RawSse implements AutoCloseable {
   record Received(List<Long> ids, List<String> comments) {}
 
   private final Socket socket;
+  private final StringBuilder pending = new StringBuilder();
+  private final List<Long> ids = new ArrayList<>();
+  private final List<String> comments = new ArrayList<>();
+  private boolean headersRead;
 
   private RawSse(Socket socket) {
     this.socket = socket;
@@ -39,34 +43,51 @@ final class RawSse implements AutoCloseable {
 
   /** Reads the response through to its last chunk; fails if it does not end within {@code timeout}. */
   Received readToEnd(Duration timeout) throws IOException {
+    return read(timeout, Long.MAX_VALUE);
+  }
+
+  /**
+   * Reads until an event with id {@code lastId} or later has come, or the response ended; fails if
+   * neither happens within {@code timeout}.
+   */
+  Received readUntil(long lastId, Duration timeout) throws IOException {
+    return read(timeout, lastId);
+  }
+
+  private Received read(Duration timeout, long untilId) throws IOException {
     socket.setSoTimeout((int) timeout.toMillis());
     InputStream in = socket.getInputStream();
-    String status = line(in);
-    if (!status.startsWith("HTTP/1.1 200")) {
-      throw new IOException("stream refused: " + status);
+    if (!headersRead) {
+      String status = line(in);
+      if (!status.startsWith("HTTP/1.1 200")) {
+        throw new IOException("stream refused: " + status);
+      }
+      boolean chunked = false;
+      for (String header = line(in); !header.isEmpty(); header = line(in)) {
+        chunked |= header.toLowerCase().startsWith("transfer-encoding:") && header.toLowerCase().contains("chunked");
+      }
+      if (!chunked) {
+        throw new IOException("expected a chunked stream");
+      }
+      headersRead = true;
     }
-    boolean chunked = false;
-    for (String header = line(in); !header.isEmpty(); header = line(in)) {
-      chunked |= header.toLowerCase().startsWith("transfer-encoding:") && header.toLowerCase().contains("chunked");
-    }
-    if (!chunked) {
-      throw new IOException("expected a chunked stream");
-    }
-    var body = new ByteArrayOutputStream();
     for (int size = Integer.parseInt(line(in).trim(), 16); size > 0; size = Integer.parseInt(line(in).trim(), 16)) {
-      body.write(in.readNBytes(size));
+      pending.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
       line(in); // the CRLF after the chunk
-    }
-    List<Long> ids = new ArrayList<>();
-    List<String> comments = new ArrayList<>();
-    for (String line : body.toString(StandardCharsets.UTF_8).split("\n")) {
-      if (line.startsWith("id: ")) {
-        ids.add(Long.parseLong(line.substring(4)));
-      } else if (line.startsWith(":")) {
-        comments.add(line.substring(1).trim());
+      for (int end = pending.indexOf("\n"); end >= 0; end = pending.indexOf("\n")) {
+        String line = pending.substring(0, end);
+        pending.delete(0, end + 1);
+        if (line.startsWith("id: ")) {
+          ids.add(Long.parseLong(line.substring(4)));
+        } else if (line.startsWith(":")) {
+          comments.add(line.substring(1).trim());
+        }
+      }
+      if (!ids.isEmpty() && ids.get(ids.size() - 1) >= untilId) {
+        break;
       }
     }
-    return new Received(ids, comments);
+    return new Received(List.copyOf(ids), List.copyOf(comments));
   }
 
   private static String line(InputStream in) throws IOException {

@@ -11,6 +11,8 @@ import dev.studio.runtime.testing.Platform;
 import java.util.ArrayList;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * How the SSE endpoint treats its clients (DESIGN §5.4): one that stops reading, one far behind,
@@ -104,6 +106,59 @@ class StreamClientsTest {
         }
       } finally {
         nats.jetStreamManagement().purgeStream(Streams.STREAM, io.nats.client.PurgeOptions.subject(Streams.SUBJECT_PREFIX + thread));
+      }
+    }
+  }
+
+  /**
+   * A client opening a long thread from its start, that reads nothing at first and then slowly: it
+   * is sent the whole history in one stream, a page at a time as it reads, and then goes live. The
+   * history does not count as falling behind, so it is not cut off however long the thread. A
+   * client that leaves while it is being sent the history gives its place back. Both when the feed
+   * reads the thread's whole history as it opens (its ring holds it), and when the thread is longer
+   * and its first half older than the feed reads: that half comes from the stream, in pages.
+   */
+  @ParameterizedTest
+  @CsvSource({"1500, false", "3000, true"})
+  void aSlowClientOpeningALongThreadFromItsStartGetsAllOfItInOneStream(int count, boolean olderThanFeedReads) throws Exception {
+    // 8 KiB each: more than the live events a client may fall behind on, and more than sockets hold
+    String padding = "x".repeat(8 * 1024);
+    String otherThread = Streams.SUBJECT_PREFIX + java.util.UUID.randomUUID();
+    try (var platform = Platform.create(); var nats = io.nats.client.Nats.connect(platform.env(Role.api, Map.of()).get("NATS_URL"))) {
+      var api = platform.start(Role.api);
+      var admin = platform.admin(api);
+      String org = Platform.org(admin);
+      String thread = Platform.thread(admin, org);
+      String subject = Streams.SUBJECT_PREFIX + thread;
+      var jetStream = nats.jetStream();
+      try {
+        long newest = 0;
+        for (int n = 0; n < count; n++) {
+          if (olderThanFeedReads && n == count / 2) {
+            var others = new ArrayList<java.util.concurrent.CompletableFuture<?>>();
+            for (int other = 0; other < ThreadFeed.RECENT; other++) {
+              others.add(jetStream.publishAsync(otherThread, "{\"type\":\"test.tick\"}".getBytes()));
+            }
+            others.forEach(java.util.concurrent.CompletableFuture::join);
+          }
+          newest = jetStream.publish(subject, ("{\"type\":\"test.tick\",\"n\":" + n + ",\"pad\":\"" + padding + "\"}").getBytes())
+              .getSeqno();
+        }
+        try (var slow = RawSse.open(url(admin.base(), org, thread), Platform.ADMIN)) {
+          try (var leaving = RawSse.open(url(admin.base(), org, thread), Platform.ADMIN)) {
+            sleep(2000); // their sockets fill, and the server has the rest of the thread to send
+          }
+          awaitViewers(admin, 1);
+          var history = slow.readUntil(newest, WAIT);
+          assertThat(history.comments()).as("not cut off").doesNotContain("too far behind; reconnect with Last-Event-ID");
+          assertThat(history.ids()).hasSize(count).isSorted().doesNotHaveDuplicates().endsWith(newest);
+
+          long live = jetStream.publish(subject, "{\"type\":\"test.tick\",\"n\":-1}".getBytes()).getSeqno();
+          assertThat(slow.readUntil(live, WAIT).ids()).as("then live").hasSize(count + 1).endsWith(live);
+        }
+      } finally {
+        nats.jetStreamManagement().purgeStream(Streams.STREAM, io.nats.client.PurgeOptions.subject(subject));
+        nats.jetStreamManagement().purgeStream(Streams.STREAM, io.nats.client.PurgeOptions.subject(otherThread));
       }
     }
   }
