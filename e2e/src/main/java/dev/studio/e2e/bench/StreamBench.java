@@ -39,7 +39,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *   <li>latency, one event at a time, publish (to JetStream, as workers do) → SSE receipt, against
  *       a raw NATS publish → receive measured in the same run (goal: p50 ≤ 3×);
  *   <li>fan-out: 10,000 SSE clients on one thread of one api process; an event published once must
- *       reach all of them within 1 s, and the api's heap stay within 1 GiB.
+ *       reach all of them within 1 s, and the api's heap stay within 1 GiB;
+ *   <li>a late viewer: a client opening a long, finished thread from its start, against a raw
+ *       JetStream consumer reading the same events (for reading: the issue sets no goal).
  * </ol>
  */
 public final class StreamBench implements Benchmark {
@@ -49,6 +51,7 @@ public final class StreamBench implements Benchmark {
   static final int CLIENTS = Integer.getInteger("bench.stream.clients", 10_000);
   static final int BROADCASTS = Integer.getInteger("bench.stream.broadcasts", 10);
   static final String NATS = "nats://127.0.0.1:4222";
+  static final int LONG_THREAD = Integer.getInteger("bench.stream.longThread", 20_000);
 
   @Override
   public String name() {
@@ -98,6 +101,9 @@ public final class StreamBench implements Benchmark {
       report.figure("  ratio p50 / raw NATS p50", "x", sseStats.p50() / rawStats.p50(), "<= 3", sseStats.p50() <= 3 * rawStats.p50());
       report.figure("  ratio p50 / raw JetStream p50 (the transport workers publish on)", "x",
           sseStats.p50() / rawJetStream.p50(), "(for reading)", true);
+
+      System.out.println("stream: a late viewer of a " + LONG_THREAD + "-event thread, against a raw consumer");
+      lateViewer(report, nats, admin, org);
 
       System.out.println("stream: connecting " + CLIENTS + " SSE clients");
       fanOut(report, nats.jetStream(), api, admin.base(), org, Platform.thread(admin, org));
@@ -212,6 +218,69 @@ public final class StreamBench implements Benchmark {
     String body = "{\"type\":\"bench.tick\",\"n\":" + n + ",\"threadId\":\"" + thread + "\"}";
     jetStream.publishAsync(Streams.SUBJECT_PREFIX + thread, body.getBytes(),
         PublishOptions.builder().messageId(UUID.randomUUID().toString()).build());
+  }
+
+  /**
+   * A thread with {@link #LONG_THREAD} events of a run's usual size, finished before anyone looks;
+   * then, in turns on a fresh thread each round, a raw ordered consumer and an SSE client at
+   * Last-Event-ID 0 (the web app opening the thread) read it all. The api has no feed for the thread
+   * yet: it sends the old part from the stream in pages as the client reads, then the recent part
+   * its feed read as it opened.
+   */
+  static void lateViewer(Report report, Connection nats, dev.studio.runtime.testing.Api admin, String org) throws Exception {
+    List<Double> raw = new ArrayList<>();
+    List<Double> sse = new ArrayList<>();
+    String text = "x".repeat(160); // a delta of a few words, with the envelope a worker adds
+    for (int round = 0; round < 3; round++) {
+      String thread = Platform.thread(admin, org);
+      String subject = Streams.SUBJECT_PREFIX + thread;
+      var jetStream = nats.jetStream();
+      var acks = new ArrayList<java.util.concurrent.CompletableFuture<?>>(LONG_THREAD);
+      for (int n = 0; n < LONG_THREAD; n++) {
+        acks.add(jetStream.publishAsync(subject, ("{\"type\":\"message.delta\",\"n\":" + n + ",\"text\":\"" + text + "\"}").getBytes()));
+      }
+      acks.forEach(java.util.concurrent.CompletableFuture::join);
+      try {
+        raw.add(readAllRaw(nats, subject));
+        long start = System.nanoTime();
+        int read = 0;
+        try (var client = SseClient.open(admin.base(), "/api/" + org + "/threads/" + thread + "/stream", Platform.ADMIN)) {
+          while (read < LONG_THREAD && client.next() != null) {
+            read++;
+          }
+        }
+        if (read < LONG_THREAD) {
+          throw new IllegalStateException("the late viewer got " + read + " of " + LONG_THREAD + " events");
+        }
+        sse.add((System.nanoTime() - start) / 1e6);
+      } finally {
+        nats.jetStreamManagement().purgeStream(Streams.STREAM, io.nats.client.PurgeOptions.subject(subject));
+      }
+    }
+    var rawStats = Stats.of(raw);
+    var sseStats = Stats.of(sse);
+    report.distribution("late viewer: raw JetStream ordered consumer reads a " + LONG_THREAD + "-event thread, baseline", "ms",
+        rawStats, "(baseline)", true);
+    report.distribution("late viewer: SSE client at Last-Event-ID 0 gets the " + LONG_THREAD + "-event thread", "ms",
+        sseStats, "(for reading)", true);
+    report.figure("  ratio p50 / raw consumer p50", "x", sseStats.p50() / rawStats.p50(), "(for reading)", true);
+  }
+
+  /** Milliseconds for an ordered consumer to read every event of the subject from the first. */
+  private static double readAllRaw(Connection nats, String subject) throws Exception {
+    long start = System.nanoTime();
+    var options = io.nats.client.PushSubscribeOptions.builder().stream(Streams.STREAM).ordered(true).build();
+    var subscription = nats.jetStream().subscribe(subject, options);
+    try {
+      for (int n = 0; n < LONG_THREAD; n++) {
+        if (subscription.nextMessage(Duration.ofSeconds(10)) == null) {
+          throw new IllegalStateException("the raw consumer got " + n + " of " + LONG_THREAD + " events");
+        }
+      }
+      return (System.nanoTime() - start) / 1e6;
+    } finally {
+      subscription.unsubscribe();
+    }
   }
 
   /** Holds CLIENTS streams open on one thread and times how long each broadcast takes to reach all. */

@@ -34,7 +34,7 @@ public final class StreamHub implements AutoCloseable {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StreamHub.class);
   static final Duration LINGER = Duration.ofMinutes(1);
   /** Events read from the stream at a time for a viewer catching up. */
-  static final int PAGE = 500;
+  static final int PAGE = 1000;
   /** How long a viewer catching up may take nothing before it is cut off. */
   static final Duration STALLED = Duration.ofSeconds(30);
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
