@@ -184,7 +184,9 @@ public final class StreamHub implements AutoCloseable {
   /**
    * Up to {@code limit} events of the thread with sequence in [from, to], read once from the
    * stream. Iterated, not fetched in batches: a fetch short of its batch waits out its whole
-   * timeout, and the last page of a catch-up always is short.
+   * timeout, and the last page of a catch-up always is short. The wait only runs out when the stream
+   * has nothing more up to {@code to} (aged out); it is long, so that a busy moment is not taken
+   * for that, and events skipped.
    */
   private List<StreamEvent> replay(UUID thread, long from, long to, int limit) throws Exception {
     List<StreamEvent> events = new ArrayList<>();
@@ -195,7 +197,7 @@ public final class StreamHub implements AutoCloseable {
         .build();
     JetStreamSubscription subscription = nats.jetStream().subscribe(Streams.subject(thread), options);
     try {
-      var messages = subscription.iterate(limit, Duration.ofMillis(500));
+      var messages = subscription.iterate(limit, Duration.ofSeconds(5));
       while (events.size() < limit && messages.hasNext()) {
         var message = messages.next();
         long seq = message.metaData().streamSequence();
