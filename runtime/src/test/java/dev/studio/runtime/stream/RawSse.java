@@ -20,7 +20,8 @@ final class RawSse implements AutoCloseable {
   record Received(List<Long> ids, List<String> comments) {}
 
   private final Socket socket;
-  private final StringBuilder pending = new StringBuilder();
+  /** Body bytes after the last whole line read. */
+  private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
   private final List<Long> ids = new ArrayList<>();
   private final List<String> comments = new ArrayList<>();
   private boolean headersRead;
@@ -72,11 +73,17 @@ final class RawSse implements AutoCloseable {
       headersRead = true;
     }
     for (int size = Integer.parseInt(line(in).trim(), 16); size > 0; size = Integer.parseInt(line(in).trim(), 16)) {
-      pending.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
+      pending.write(in.readNBytes(size));
       line(in); // the CRLF after the chunk
-      for (int end = pending.indexOf("\n"); end >= 0; end = pending.indexOf("\n")) {
-        String line = pending.substring(0, end);
-        pending.delete(0, end + 1);
+      // Whole lines only: a chunk may end inside a line, or inside a character of one.
+      byte[] bytes = pending.toByteArray();
+      int end = bytes.length;
+      while (end > 0 && bytes[end - 1] != '\n') {
+        end--;
+      }
+      pending.reset();
+      pending.write(bytes, end, bytes.length - end);
+      for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
         if (line.startsWith("id: ")) {
           ids.add(Long.parseLong(line.substring(4)));
         } else if (line.startsWith(":")) {
