@@ -14,7 +14,6 @@ import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StreamInfoOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,6 @@ public final class StreamHub implements AutoCloseable {
   static final int PAGE = 1000;
   /** How long a viewer catching up may take nothing before it is cut off. */
   static final Duration STALLED = Duration.ofSeconds(30);
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private volatile boolean closing;
   private final Connection nats;
@@ -204,9 +202,12 @@ public final class StreamHub implements AutoCloseable {
         if (seq > to) {
           break;
         }
-        String data = new String(message.getData(), StandardCharsets.UTF_8);
-        String type = JSON.readTree(data).path("type").asText("message");
-        events.add(StreamEvent.of(seq, type, data));
+        var stored = StreamEvent.stored(seq, message.getData());
+        if (stored.isPresent()) {
+          events.add(stored.get());
+        } else {
+          log.warn("skipping a malformed event {} on thread {}", seq, thread);
+        }
         if (seq == to) {
           break;
         }

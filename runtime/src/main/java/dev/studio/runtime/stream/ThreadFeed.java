@@ -1,6 +1,5 @@
 package dev.studio.runtime.stream;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamSubscription;
@@ -8,7 +7,6 @@ import io.nats.client.Message;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.UUID;
@@ -30,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ThreadFeed {
   private static final Logger log = LoggerFactory.getLogger(ThreadFeed.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   static final int RING = 2000;
   /**
    * How far back in the stream (all threads' events) a long thread's feed starts: at 4,000 events a
@@ -100,15 +97,12 @@ final class ThreadFeed {
 
   private void deliver(Message message) {
     long seq = message.metaData().streamSequence();
-    String data = new String(message.getData(), StandardCharsets.UTF_8);
-    String type;
-    try {
-      type = JSON.readTree(data).path("type").asText("message");
-    } catch (Exception e) {
+    var stored = StreamEvent.stored(seq, message.getData());
+    if (stored.isEmpty()) {
       log.warn("skipping a malformed event {} on thread {}", seq, thread);
       return;
     }
-    var event = StreamEvent.of(seq, type, data);
+    var event = stored.get();
     synchronized (this) {
       if (seq <= lastSeq) {
         return; // an old consumer and its replacement may overlap for a moment

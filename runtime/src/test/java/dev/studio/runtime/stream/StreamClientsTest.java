@@ -164,6 +164,41 @@ class StreamClientsTest {
   }
 
   /**
+   * An event in the stream that is not JSON (no platform process publishes one, but the stream is
+   * NATS's, open to anything with the credentials) is skipped, live or sent from the stream to a
+   * viewer catching up: that viewer still gets every other event, and is not cut off.
+   */
+  @Test
+  void aMalformedEventIsSkippedWhereverAViewerMeetsIt() throws Exception {
+    int after = ThreadFeed.RING + 100; // enough to push the malformed event out of the feed's ring
+    try (var platform = Platform.create(); var nats = io.nats.client.Nats.connect(platform.env(Role.api, Map.of()).get("NATS_URL"))) {
+      var api = platform.start(Role.api);
+      var admin = platform.admin(api);
+      String org = Platform.org(admin);
+      String thread = Platform.thread(admin, org);
+      String url = url(admin.base(), org, thread);
+      String subject = Streams.SUBJECT_PREFIX + thread;
+      var jetStream = nats.jetStream();
+      try (var live = new EventStream(url, Platform.ADMIN, null)) { // opens the thread's feed
+        jetStream.publish(subject, "not json".getBytes());
+        for (int n = 0; n < after; n++) {
+          jetStream.publish(subject, ("{\"type\":\"test.tick\",\"n\":" + n + "}").getBytes());
+        }
+        live.await(e -> e.data().path("n").asInt() == after - 1, WAIT);
+        try (var late = new EventStream(url, Platform.ADMIN, null)) {
+          late.await(e -> e.data().path("n").asInt() == after - 1, WAIT);
+          assertThat(late.events().stream().map(e -> e.data().path("n").asInt()).toList())
+              .as("every well-formed event, once, in order").isEqualTo(java.util.stream.IntStream.range(0, after).boxed().toList());
+          assertThat(late.ended()).as("still live: not cut off").isFalse();
+        }
+        assertThat(live.events()).hasSize(after);
+      } finally {
+        nats.jetStreamManagement().purgeStream(Streams.STREAM, io.nats.client.PurgeOptions.subject(subject));
+      }
+    }
+  }
+
+  /**
    * A client that goes away gives its place back, found out by the next keepalive at the latest:
    * with room for two, a third is refused (503, JSON error) until one of the two leaves.
    */
