@@ -75,10 +75,7 @@ public final class StreamRoutes implements RouteGroup {
     var request = ctx.req();
     request.getAsyncContext().setTimeout(0);
     var response = ctx.res();
-    response.setStatus(200);
-    response.setContentType("text/event-stream;charset=utf-8");
-    response.setHeader("Cache-Control", "no-cache, no-transform");
-    response.setHeader("X-Accel-Buffering", "no");
+    StreamingResponse.start(response, "text/event-stream;charset=utf-8");
     ServletOutputStream out = response.getOutputStream();
     var connection = new SseConnection(out, viewer);
     connection.done.whenComplete((ignored, failure) -> release.run());

@@ -11,6 +11,7 @@ import dev.studio.runtime.http.ApiException;
 import dev.studio.runtime.http.Authentication;
 import dev.studio.runtime.http.Ids;
 import dev.studio.runtime.http.RouteGroup;
+import dev.studio.runtime.http.StreamingResponse;
 import dev.studio.runtime.store.Run;
 import dev.studio.runtime.store.RunStore;
 import dev.studio.runtime.store.Step;
@@ -200,10 +201,7 @@ final class LinkRunRoutes implements RouteGroup {
     }
     var request = LinkWire.request(body.path("request"));
     var response = ctx.res();
-    response.setStatus(200);
-    response.setContentType("application/x-ndjson");
-    response.setHeader("Cache-Control", "no-cache, no-transform");
-    response.setHeader("X-Accel-Buffering", "no");
+    StreamingResponse.start(response, "application/x-ndjson");
     OutputStream out = response.getOutputStream();
     try {
       var answer = model.complete(request, text -> line(out, JSON.createObjectNode().put("delta", text)));

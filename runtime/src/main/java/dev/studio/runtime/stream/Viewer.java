@@ -69,14 +69,7 @@ public final class Viewer {
 
   /** Ends the stream after what is queued: the viewer is further behind than it may be sent at once. */
   void cut() {
-    lock.lock();
-    try {
-      if (!ending) {
-        endWith(TOO_FAR_BEHIND);
-      }
-    } finally {
-      lock.unlock();
-    }
+    endUnlessEnding(TOO_FAR_BEHIND);
   }
 
   boolean ending() {
@@ -180,10 +173,15 @@ public final class Viewer {
 
   /** Ends the stream after what is queued (server shutting down): the client resumes elsewhere. */
   public void close() {
+    endUnlessEnding(SHUTDOWN);
+  }
+
+  /** Ends the stream with {@code frame} after what is queued, unless it is ending already. */
+  private void endUnlessEnding(byte[] frame) {
     lock.lock();
     try {
       if (!ending) {
-        endWith(SHUTDOWN);
+        endWith(frame);
       }
     } finally {
       lock.unlock();
