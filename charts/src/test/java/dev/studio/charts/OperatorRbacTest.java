@@ -101,7 +101,7 @@ class OperatorRbacTest {
     unexplained.removeAll(GRANTED_FOR_A_REASON.keySet());
     assertThat(unexplained).as("rights granted, never used, and not explained (least privilege)").isEmpty();
     assertThat(used).contains("apps/deployments create", "/secrets get", "coordination.k8s.io/leases create",
-        "gateway.networking.k8s.io/httproutes create", "studio.dev/studiodeployments/status patch", "/events create");
+        "gateway.networking.k8s.io/httproutes create", "studio.dev/studiodeployments/status update", "/events create");
   }
 
   private static void runThroughALifeCycle(MockCluster cluster) {

@@ -8,6 +8,7 @@ import dev.studio.crd.v1alpha1.StudioDeployment;
 import dev.studio.operator.status.Backoff;
 import dev.studio.operator.status.Conditions;
 import dev.studio.operator.status.EventRecorder;
+import dev.studio.operator.status.StatusWrites;
 import dev.studio.operator.studio.GeneratedSecrets;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -17,7 +18,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -287,7 +287,7 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
     if (!listed || workers == null || loadedBy.intValue() != workers.intValue()) {
       next = next.compareTo(LOADED_BY_REFRESH) < 0 ? next : LOADED_BY_REFRESH;
     }
-    return writeIfChanged(bundle, context, status).rescheduleAfter(next);
+    return StatusWrites.writeIfChanged(bundle, context, status).rescheduleAfter(next);
   }
 
   /**
@@ -312,7 +312,7 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
         previous == null ? null : previous.artifact(),
         previous == null ? null : previous.loadedBy(),
         resolution != null ? time(resolution.at()) : previous == null ? null : previous.lastResolveTime());
-    return writeIfChanged(bundle, context, status).rescheduleAfter(Backoff.after(stuckSince, now, BACKOFF_MIN, BACKOFF_MAX));
+    return StatusWrites.writeIfChanged(bundle, context, status).rescheduleAfter(Backoff.after(stuckSince, now, BACKOFF_MIN, BACKOFF_MAX));
   }
 
   /**
@@ -343,21 +343,6 @@ public class BundleReconciler implements Reconciler<Bundle>, Cleaner<Bundle> {
       return DeleteControl.noFinalizerRemoval()
           .rescheduleAfter(Backoff.after(memo.cleanupFailingSince, now, BACKOFF_MIN, BACKOFF_MAX).toMillis());
     }
-  }
-
-  /**
-   * Writes the status if it changed, with optimistic locking (a conflict re-reads and writes again),
-   * and puts the result in the informer cache at once: the next reconcile (a ConfigMap event may
-   * come a moment later) must see the artifact just uploaded, or it would upload it again.
-   */
-  private static UpdateControl<Bundle> writeIfChanged(Bundle bundle, Context<Bundle> context, BundleStatus status) {
-    if (!Objects.equals(bundle.getStatus(), status)) {
-      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(bundle, context, b -> {
-        b.setStatus(status);
-        return b;
-      });
-    }
-    return UpdateControl.noUpdate();
   }
 
   /** The Secret's values as text; only ever sent to the api, in the settings body. */

@@ -14,6 +14,7 @@ import dev.studio.operator.manifest.Owners;
 import dev.studio.operator.status.Backoff;
 import dev.studio.operator.status.Conditions;
 import dev.studio.operator.status.EventRecorder;
+import dev.studio.operator.status.StatusWrites;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -25,7 +26,6 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -131,7 +131,7 @@ public class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
       String fresh = Handles.fresh();
       var pending = status(claim, Phase.Pending, fresh, null, null, null, null, List.of(
           Conditions.of(Condition.READY, false, REASON_POD_STARTING, "Binding a pod.")), now);
-      claim = writeStatus(claim, context, pending);
+      claim = StatusWrites.write(claim, context, pending);
       handle = fresh;
     }
     return bind(claim, studio.get(), handle, context, now);
@@ -201,7 +201,7 @@ public class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
       if (ready && (previous == null || previous.phase() != Phase.Ready)) {
         events.normal(claim, "Ready", "Sandbox is ready" + (previewUrl != null ? " at " + previewUrl : "") + ".");
       }
-      writeStatus(claim, context, status);
+      StatusWrites.write(claim, context, status);
     }
     UpdateControl<SandboxClaim> control = UpdateControl.noUpdate();
     Duration next = deadline.map(d -> Duration.between(now, d.at()).plusMillis(50)).orElse(null);
@@ -228,7 +228,7 @@ public class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
             generation(claim), now),
         Phase.Expired, previous.handle(), null, previous.launchType(), null, previous.daemonService(), previous.tokenSecretName(),
         previous.lastActivityTime());
-    writeStatus(claim, context, status);
+    StatusWrites.write(claim, context, status);
     return UpdateControl.noUpdate();
   }
 
@@ -328,7 +328,7 @@ public class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
     var status = status(claim, Phase.Pending, previous == null ? null : previous.handle(), null, null, null, null,
         List.of(Conditions.of(Condition.READY, false, REASON_STUDIO_NOT_FOUND, message)), now);
     if (!Objects.equals(previous, status)) {
-      writeStatus(claim, context, status);
+      StatusWrites.write(claim, context, status);
     }
     return UpdateControl.<SandboxClaim>noUpdate().rescheduleAfter(Backoff.after(stuckSince, now));
   }
@@ -340,14 +340,6 @@ public class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
         previewUrl, launch, podName, podName == null ? null : SandboxNames.child(handle),
         podName == null ? null : SandboxNames.tokenSecret(podName),
         lastActivity == null ? null : lastActivity.truncatedTo(ChronoUnit.SECONDS).toString());
-  }
-
-  /** Writes the status with optimistic locking and caches the result for the next reconcile. */
-  private static SandboxClaim writeStatus(SandboxClaim claim, Context<SandboxClaim> context, SandboxClaimStatus status) {
-    return PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(claim, context, c -> {
-      c.setStatus(status);
-      return c;
-    });
   }
 
   private static List<Condition> previousConditions(SandboxClaim claim) {

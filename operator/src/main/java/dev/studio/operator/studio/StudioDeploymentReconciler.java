@@ -10,6 +10,7 @@ import dev.studio.operator.status.Backoff;
 import dev.studio.operator.status.Conditions;
 import dev.studio.operator.status.DeploymentState;
 import dev.studio.operator.status.EventRecorder;
+import dev.studio.operator.status.StatusWrites;
 import dev.studio.operator.status.Readiness;
 import dev.studio.operator.studio.StudioDependents.ApiBudget;
 import dev.studio.operator.studio.StudioDependents.ApiDeployment;
@@ -50,7 +51,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -147,7 +147,7 @@ public class StudioDeploymentReconciler implements Reconciler<StudioDeployment> 
     Instant now = Instant.now();
     List<String> missing = SecretReferences.missing(studio, context.getClient());
     if (!missing.isEmpty()) {
-      return blockedOnSecrets(studio, String.join("; ", missing), now);
+      return blockedOnSecrets(studio, context, String.join("; ", missing), now);
     }
 
     var workflowContext = context.managedWorkflowAndDependentResourceContext();
@@ -174,7 +174,7 @@ public class StudioDeploymentReconciler implements Reconciler<StudioDeployment> 
     if (becameReady(studio.getStatus(), status)) {
       events.normal(studio, "Ready", "All tiers are ready at " + status.url());
     }
-    var control = writeIfChanged(studio, status);
+    var control = StatusWrites.writeIfChanged(studio, context, status);
     return waitingForGatewayApi ? control.rescheduleAfter(GatewayApi.RECHECK) : control;
   }
 
@@ -187,7 +187,7 @@ public class StudioDeploymentReconciler implements Reconciler<StudioDeployment> 
         : previous);
     conditions.add(Conditions.of(Condition.DEGRADED, true, REASON_RECONCILE_FAILED, rootMessage(e)));
     var old = studio.getStatus();
-    studio.setStatus(new StudioDeploymentStatus(
+    StatusWrites.write(studio, context, new StudioDeploymentStatus(
         studio.getMetadata().getGeneration(),
         Conditions.settle(previousConditions(studio), conditions, studio.getMetadata().getGeneration(), Instant.now()),
         old == null ? null : old.web(),
@@ -195,12 +195,10 @@ public class StudioDeploymentReconciler implements Reconciler<StudioDeployment> 
         old == null ? null : old.worker(),
         RuntimeEnvironment.publicUrl(studio),
         old == null ? null : old.warmPool()));
-    return Objects.equals(old, studio.getStatus())
-        ? ErrorStatusUpdateControl.defaultErrorProcessing()
-        : ErrorStatusUpdateControl.patchStatus(studio);
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
-  private UpdateControl<StudioDeployment> blockedOnSecrets(StudioDeployment studio, String message, Instant now) {
+  private UpdateControl<StudioDeployment> blockedOnSecrets(StudioDeployment studio, Context<StudioDeployment> context, String message, Instant now) {
     var previousReady = studio.getStatus() == null ? Optional.<Condition>empty() : studio.getStatus().condition(Condition.READY);
     boolean sameProblem = previousReady.map(c -> REASON_SECRET_NOT_FOUND.equals(c.reason()) && message.equals(c.message())).orElse(false);
     if (!sameProblem) {
@@ -220,7 +218,7 @@ public class StudioDeploymentReconciler implements Reconciler<StudioDeployment> 
         old == null ? null : old.worker(),
         RuntimeEnvironment.publicUrl(studio),
         old == null ? null : old.warmPool());
-    return writeIfChanged(studio, status).rescheduleAfter(Backoff.after(stuckSince, now));
+    return StatusWrites.writeIfChanged(studio, context, status).rescheduleAfter(Backoff.after(stuckSince, now));
   }
 
   private static StudioDeploymentStatus status(StudioDeployment studio, List<Condition> conditions, DeploymentState web,
@@ -234,14 +232,6 @@ public class StudioDeploymentReconciler implements Reconciler<StudioDeployment> 
         worker.replicaStatus(),
         RuntimeEnvironment.publicUrl(studio),
         warmPool);
-  }
-
-  private static UpdateControl<StudioDeployment> writeIfChanged(StudioDeployment studio, StudioDeploymentStatus status) {
-    if (Objects.equals(studio.getStatus(), status)) {
-      return UpdateControl.noUpdate();
-    }
-    studio.setStatus(status);
-    return UpdateControl.patchStatus(studio);
   }
 
   private static boolean becameReady(StudioDeploymentStatus before, StudioDeploymentStatus after) {

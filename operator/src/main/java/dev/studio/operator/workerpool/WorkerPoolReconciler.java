@@ -11,6 +11,7 @@ import dev.studio.operator.status.Backoff;
 import dev.studio.operator.status.Conditions;
 import dev.studio.operator.status.DeploymentState;
 import dev.studio.operator.status.EventRecorder;
+import dev.studio.operator.status.StatusWrites;
 import dev.studio.operator.status.Readiness;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -89,7 +89,7 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
       String message =
           "StudioDeployment " + pool.getSpec().studioRef().name() + " (spec.studioRef) does not exist in namespace "
               + pool.getMetadata().getNamespace();
-      return blocked(pool, message, now);
+      return blocked(pool, context, message, now);
     }
 
     var deployment =
@@ -124,7 +124,7 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
             state.ready(),
             Labels.asSelectorString(PoolManifests.selector(pool)),
             scaling.queued() != null ? scaling.queued() : previous == null ? null : previous.queueDepth());
-    var control = writeIfChanged(pool, status);
+    var control = StatusWrites.writeIfChanged(pool, context, status);
     // Queue depth changes make no Kubernetes event: look again on a timer.
     return pool.getSpec().autoscaling() != null ? control.rescheduleAfter(autoscaling.every()) : control;
   }
@@ -166,7 +166,7 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
             + a.targetQueueDepthPerReplica() + " runs each."));
   }
 
-  private UpdateControl<WorkerPool> blocked(WorkerPool pool, String message, Instant now) {
+  private UpdateControl<WorkerPool> blocked(WorkerPool pool, Context<WorkerPool> context, String message, Instant now) {
     var previous = pool.getStatus();
     var previousReady = previous == null ? java.util.Optional.<Condition>empty() : previous.condition(Condition.READY);
     if (previousReady.map(c -> !REASON_STUDIO_NOT_FOUND.equals(c.reason())).orElse(true)) {
@@ -186,15 +186,7 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
             previous == null ? 0 : previous.readyReplicas(),
             Labels.asSelectorString(PoolManifests.selector(pool)),
             previous == null ? null : previous.queueDepth());
-    return writeIfChanged(pool, status).rescheduleAfter(Backoff.after(stuckSince, now));
-  }
-
-  private static UpdateControl<WorkerPool> writeIfChanged(WorkerPool pool, WorkerPoolStatus status) {
-    if (Objects.equals(pool.getStatus(), status)) {
-      return UpdateControl.noUpdate();
-    }
-    pool.setStatus(status);
-    return UpdateControl.patchStatus(pool);
+    return StatusWrites.writeIfChanged(pool, context, status).rescheduleAfter(Backoff.after(stuckSince, now));
   }
 
   private static List<Condition> previousConditions(WorkerPool pool) {
