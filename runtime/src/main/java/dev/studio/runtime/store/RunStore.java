@@ -266,12 +266,17 @@ public final class RunStore {
 
   /** Records that NATS acknowledged these runs' terminal events. */
   public void endsPublished(Collection<UUID> runIds) {
-    // Plain JDBC: every run passes here (in batches), and Jdbi's array binding cost the worker as much
-    // CPU as the run's start.
+    // One primary-key update per run, sent as one batch: one round trip, and one implicit
+    // transaction up to the batch's Sync. Not `id = any(?)`: the generic plan a pooled connection
+    // keeps for that was made while the table was young, a sequential scan, and it stayed one as
+    // the table grew (5 ms a batch at 45,000 runs, and rising). Plain JDBC: every run passes here.
     Jdbc.withConnection(dataSource, connection -> {
-      try (var update = connection.prepareStatement("update runs set end_published = true where id = any(?) and not end_published")) {
-        update.setArray(1, connection.createArrayOf("uuid", runIds.toArray()));
-        return update.executeUpdate();
+      try (var update = connection.prepareStatement("update runs set end_published = true where id = ? and not end_published")) {
+        for (UUID run : runIds) {
+          update.setObject(1, run);
+          update.addBatch();
+        }
+        return update.executeBatch().length;
       }
     });
   }
