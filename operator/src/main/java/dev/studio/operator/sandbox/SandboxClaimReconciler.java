@@ -327,9 +327,7 @@ public class SandboxClaimReconciler implements Reconciler<SandboxClaim> {
         .orElse(now);
     var status = status(claim, Phase.Pending, previous == null ? null : previous.handle(), null, null, null, null,
         List.of(Conditions.of(Condition.READY, false, REASON_STUDIO_NOT_FOUND, message)), now);
-    if (!Objects.equals(previous, status)) {
-      StatusWrites.write(claim, context, status);
-    }
+    StatusWrites.write(claim, context, status);
     return UpdateControl.<SandboxClaim>noUpdate().rescheduleAfter(Backoff.after(stuckSince, now));
   }
 

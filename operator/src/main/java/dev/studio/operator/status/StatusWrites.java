@@ -10,7 +10,8 @@ import java.util.Objects;
  * How every reconciler writes its resource's status: only when it changed, as a whole (an update
  * of the status subresource with the resource version read, so a conflict re-reads and writes
  * again), and with the result put in the informer cache at once, so the next reconcile starts from
- * what was written.
+ * what was written (a Bundle's next reconcile, which a ConfigMap event may start a moment later,
+ * must see the artifact just uploaded, or it would upload it again).
  *
  * <p>Not {@code UpdateControl.patchStatus}: without server-side apply, JOSDK sends a JSON Patch
  * computed against the copy the reconcile started from, with index-based operations on lists such
