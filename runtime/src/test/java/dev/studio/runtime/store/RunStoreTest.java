@@ -19,11 +19,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs that end at the same moment are completed together (one statement), on the real
- * PostgreSQL: each gets its own answer and closed step, an attempt that no longer owns its run is
- * refused without touching it, and one completion the database rejects fails only its own caller.
+ * A run's start and end in the store, on the real PostgreSQL. A started run comes with its
+ * thread's conversation, in order, up to its own message. Runs that end at the same moment are
+ * completed together (one statement): each gets its own answer and closed step, an attempt that no
+ * longer owns its run is refused without touching it, and one completion the database rejects
+ * fails only its own caller. Ends acknowledged together are all recorded as published.
  */
-class RunCompletionTest {
+class RunStoreTest {
   MigratedDatabase database;
   RunStore runs;
   ThreadStore threads;
@@ -47,6 +49,43 @@ class RunCompletionTest {
     var thread = threads.create(org, "t");
     var posted = runs.post(org, thread.id(), question, Lane.paid, null, 5).orElseThrow();
     return runs.start(posted.run().id(), "worker-1", "dev").orElseThrow();
+  }
+
+  @Test
+  void aStartedRunComesWithItsThreadsConversationInOrderUpToItsOwnMessage() {
+    var thread = threads.create(org, "t");
+    var first = runs.post(org, thread.id(), "first question", Lane.paid, null, 5).orElseThrow().run();
+    var second = runs.post(org, thread.id(), "second question", Lane.paid, null, 5).orElseThrow().run();
+    // A message posted after the second: its run comes later, so the second run must not see it.
+    runs.post(org, thread.id(), "third question", Lane.paid, null, 5).orElseThrow();
+
+    var startedFirst = runs.start(first.id(), "worker-1", "dev").orElseThrow();
+    assertThat(startedFirst.run().state()).isEqualTo(Run.State.running);
+    assertThat(startedFirst.conversation()).extracting(Message::role, Message::text)
+        .containsExactly(tuple("user", "first question"));
+    assertThat(runs.complete(first.id(), startedFirst.run().attempt(), 0, "{\"text\": \"first answer\"}", "first answer")).isTrue();
+
+    var startedSecond = runs.start(second.id(), "worker-1", "dev").orElseThrow();
+    assertThat(startedSecond.run().id()).isEqualTo(second.id());
+    assertThat(startedSecond.run().attempt()).isEqualTo(1);
+    assertThat(startedSecond.resumed()).isFalse();
+    assertThat(startedSecond.conversation())
+        .extracting(Message::role, Message::text, Message::runId, Message::threadId)
+        .containsExactly(
+            tuple("user", "first question", first.id(), thread.id()),
+            tuple("assistant", "first answer", first.id(), thread.id()),
+            tuple("user", "second question", second.id(), thread.id()));
+  }
+
+  @Test
+  void aRunThatIsNotRunnableIsNotStarted() {
+    var thread = threads.create(org, "t");
+    var run = runs.post(org, thread.id(), "question", Lane.paid, null, 5).orElseThrow().run();
+    var started = runs.start(run.id(), "worker-1", "dev").orElseThrow();
+    assertThat(runs.complete(run.id(), started.run().attempt(), 0, "{\"text\": \"a\"}", "a")).isTrue();
+
+    assertThat(runs.start(run.id(), "worker-2", "dev")).isEmpty();
+    assertThat(runs.start(UUID.randomUUID(), "worker-2", "dev")).isEmpty();
   }
 
   @Test
