@@ -7,9 +7,11 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -309,6 +311,21 @@ public final class RunQueue {
   public boolean inLane(QueuedRun run) {
     return sync().lpos(keys.inflight(run.lane()), run.payload()) != null
         || sync().lpos(keys.queue(run.lane()), run.payload()) != null;
+  }
+
+  /** Those of {@code runs} Redis does not know (neither queued, pending nor in flight): one round trip. */
+  public Set<UUID> unknown(List<UUID> runs) {
+    if (runs.isEmpty()) {
+      return Set.of();
+    }
+    List<Boolean> known = sync().smismember(keys.known(), runs.stream().map(UUID::toString).toArray(String[]::new));
+    Set<UUID> unknown = new HashSet<>();
+    for (int i = 0; i < runs.size(); i++) {
+      if (!known.get(i)) {
+        unknown.add(runs.get(i));
+      }
+    }
+    return unknown;
   }
 
   public boolean locked(UUID run) {

@@ -52,11 +52,23 @@ public final class Sweeper {
     if (!"OK".equals(lock)) {
       return;
     }
-    // A snapshot: by the time a run is looked at below, it may have moved on. Every step is safe
-    // against that: holding a thread needs the run's lock and in-flight entry, enqueueing an ended
-    // run only makes a worker drop it, and a thread held for an unlocked run is handed on if the run
-    // has ended.
-    List<Run> unfinished = runs.unfinished(BATCH, SETTLE);
+    sweep(runs.unfinished(BATCH, SETTLE));
+  }
+
+  /**
+   * Sweeps from {@code snapshot}, PostgreSQL's unfinished runs as they were a moment ago. By the time
+   * a run is looked at below, it may have moved on. Every step is safe against that: holding a thread
+   * needs the run's lock and in-flight entry, enqueueing an ended run only makes a worker drop it,
+   * and a thread held for an unlocked run is handed on if the run has ended.
+   */
+  void sweep(List<Run> snapshot) {
+    // Redis forgets a run as it ends, so a run it does not know has either been lost or ended since
+    // the snapshot. PostgreSQL, asked again after Redis, tells the two apart: under load, hundreds
+    // end during one sweep, and queueing them again was wasted claims and a false "Redis had lost".
+    var unknown = queue.unknown(snapshot.stream().map(Run::id).toList());
+    var stillUnfinished = runs.unfinishedAmong(unknown);
+    List<Run> unfinished = snapshot.stream()
+        .filter(r -> !unknown.contains(r.id()) || stillUnfinished.contains(r.id())).toList();
     Set<UUID> unlockedNow = new HashSet<>();
     int requeued = 0;
     int handedOn = 0;

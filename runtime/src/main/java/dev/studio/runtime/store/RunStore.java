@@ -305,6 +305,20 @@ public final class RunStore {
         .bind(0, settle.toMillis() / 1000.0).bind(1, limit).map((rs, ctx) -> run(rs)).list());
   }
 
+  /**
+   * Those of {@code runIds} still queued or running now: the sweeper's second look, after Redis,
+   * at runs its snapshot holds unfinished. Joined from the ids, so each is a primary-key lookup
+   * whatever plan the statement keeps (see {@link #endsPublished}).
+   */
+  public Set<UUID> unfinishedAmong(Collection<UUID> runIds) {
+    if (runIds.isEmpty()) {
+      return Set.of();
+    }
+    return Set.copyOf(jdbi.withHandle(h -> h.createQuery("select r.id from unnest(cast(? as uuid[])) as u (id) "
+            + "join runs r on r.id = u.id where r.state in ('queued', 'running')")
+        .bind(0, runIds.toArray(UUID[]::new)).mapTo(UUID.class).list()));
+  }
+
   /** How many runs are waiting, per lane (the autoscaler's and the operator's figure). */
   public long queued() {
     return jdbi.withHandle(h -> h.createQuery("select count(*) from runs where state = 'queued'").mapTo(Long.class).one());

@@ -3,14 +3,19 @@ package dev.studio.runtime.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.studio.runtime.Role;
+import dev.studio.runtime.store.Run;
+import dev.studio.runtime.stream.EventPublisher;
+import dev.studio.runtime.stream.RunEnds;
 import dev.studio.runtime.testing.Platform;
 import dev.studio.runtime.testing.PrivateServers;
 import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,6 +83,54 @@ class RedisLossTest {
       String second = Platform.post(admin, org, thread, "second");
       var next = queue.claim(List.of(Lane.values()), "test-worker", Duration.ofSeconds(30));
       assertThat(next).map(c -> c.run().run().toString()).contains(second);
+    }
+  }
+
+  /**
+   * Under load, runs end while the sweeper works through its snapshot of PostgreSQL, and Redis
+   * forgets them as they end. Such a run is not queued again (claimed only to be dropped) nor
+   * reported as one Redis had lost; a run Redis did lose still is.
+   */
+  @Test
+  void aRunThatEndedSinceTheSnapshotIsNotQueuedAgain() throws Exception {
+    try (var platform = Platform.create()) {
+      var api = platform.start(Role.api);
+      var admin = platform.admin(api);
+      String org = Platform.org(admin);
+      var ended = UUID.fromString(Platform.post(admin, org, Platform.thread(admin, org), "ends during the sweep"));
+      var lost = UUID.fromString(Platform.post(admin, org, Platform.thread(admin, org), "lost by Redis"));
+      var runs = api.stores().runs();
+      var snapshot = runs.unfinished(100, Duration.ZERO);
+      assertThat(snapshot).extracting(Run::id).containsExactlyInAnyOrder(ended, lost);
+
+      var queue = api.queue();
+      var claim = queue.claim(List.of(Lane.values()), "test-worker", Duration.ofSeconds(30)).orElseThrow();
+      assertThat(claim.run().run()).isEqualTo(ended);
+      var started = runs.start(ended, "test-worker", "dev/echo").orElseThrow().run();
+      assertThat(runs.complete(ended, started.attempt(), 0, "{}", "done")).isTrue();
+      queue.finish(claim);
+      var lostRun = snapshot.stream().filter(r -> r.id().equals(lost)).findFirst().orElseThrow();
+      var redis = api.datastores().redis().connection().sync();
+      var payload = new QueuedRun(lost, lostRun.threadId(), lostRun.lane()).payload();
+      redis.lrem(queue.keys().queue(lostRun.lane()), 0, payload);
+      redis.srem(queue.keys().known(), lost.toString());
+      redis.del(queue.keys().active(lostRun.threadId()));
+      assertThat(queue.unknown(List.of(ended, lost))).containsExactlyInAnyOrder(ended, lost);
+
+      EventPublisher nothing = (t, type, data, id, acknowledged) -> { };
+      var metrics = new SimpleMeterRegistry();
+      var ends = new RunEnds(nothing, runs);
+      try {
+        new Sweeper(queue, runs, ends, api.datastores().redis(), "test-sweeper", Duration.ofSeconds(10), metrics).sweep(snapshot);
+      } finally {
+        ends.close();
+      }
+
+      assertThat(metrics.counter("studio.runs.swept").count()).as("runs reported lost").isEqualTo(1);
+      assertThat(queue.unknown(List.of(ended, lost))).as("what Redis does not know after the sweep").containsExactly(ended);
+      var next = queue.claim(List.of(Lane.values()), "test-worker", Duration.ofSeconds(30));
+      assertThat(next).map(c -> c.run().run()).contains(lost);
+      assertThat(queue.claim(List.of(Lane.values()), "test-worker", Duration.ofSeconds(30))).as("nothing else to claim").isEmpty();
     }
   }
 
