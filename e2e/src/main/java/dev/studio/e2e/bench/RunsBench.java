@@ -47,6 +47,8 @@ public final class RunsBench implements Benchmark {
   static final Duration THROUGHPUT_FOR = Duration.ofSeconds(Integer.getInteger("bench.runs.throughputSeconds", 30));
   static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bench.runs.warmUpSeconds", 30));
   static final double LIGHT_SHARE = Double.parseDouble(System.getProperty("bench.runs.lightShare", "0.4"));
+  /** The runtimes' JVM options: the heap, then any given with -Dbench.runs.jvm (to try options side by side). */
+  static final List<String> JVM = jvmOptions(System.getProperty("bench.runs.jvm", ""));
   static final int THREADS = 2000;
   static final int WORKER_SLOTS = 64;
   static final int IN_FLIGHT = 4 * WORKER_SLOTS;
@@ -64,9 +66,8 @@ public final class RunsBench implements Benchmark {
     report.distribution("raw Redis round trip (PING), baseline", "ms", redisRtt, "(baseline)", true);
 
     try (var platform = Platform.create(Map.of("STUDIO_QUEUE_FLOOR", "10000000", "STUDIO_RUN_LEASE_SECONDS", "30"))) {
-      var api = platform.process(Role.api, Map.of(), List.of("-Xmx1g"));
-      var worker = platform.process(Role.worker, Map.of("STUDIO_MAX_CONCURRENT_RUNS", String.valueOf(WORKER_SLOTS)),
-          List.of("-Xmx1g"));
+      var api = platform.process(Role.api, Map.of(), JVM);
+      var worker = platform.process(Role.worker, Map.of("STUDIO_MAX_CONCURRENT_RUNS", String.valueOf(WORKER_SLOTS)), JVM);
       var admin = platform.admin(api);
       String org = Platform.org(admin);
       List<String> threads = new ArrayList<>();
@@ -77,7 +78,7 @@ public final class RunsBench implements Benchmark {
           Connection db = DriverManager.getConnection(platform.database().jdbcUrl())) {
         var poster = new Poster(http, org, threads, platform.env(Role.api, Map.of()).get("STUDIO_INSTANCE"));
         try {
-          measure(report, redisRtt, poster, db, api, worker);
+          measure(report, redisRtt, poster, db, platform.database().jdbcUrl(), api, worker);
         } catch (Exception e) {
           for (var process : List.of(api, worker)) {
             var log = process.log();
@@ -91,7 +92,7 @@ public final class RunsBench implements Benchmark {
     return report;
   }
 
-  private static void measure(Report report, Stats redisRtt, Poster poster, Connection db, RuntimeProcess api,
+  private static void measure(Report report, Stats redisRtt, Poster poster, Connection db, String jdbcUrl, RuntimeProcess api,
       RuntimeProcess worker) throws Exception {
     // Warm-up, until the JIT has compiled the hot paths: measured after 10 s at 300 runs/s, the
     // runtimes' C2 compiler threads still took half a core, and every figure below was worse for it.
@@ -112,6 +113,19 @@ public final class RunsBench implements Benchmark {
     report.figure("  CPU per run, all of the above", "ms", total,
         "(for reading: " + Runtime.getRuntime().availableProcessors() + " cores at 1,000 runs/s leave "
             + Runtime.getRuntime().availableProcessors() + " ms)", true);
+
+    // What the database alone reaches with the same statements, on the same tables, right after:
+    // the ceiling this host puts on the platform, whatever HTTP, Redis, NATS and the runtimes cost.
+    System.out.println("runs: the run's PostgreSQL statements alone for " + THROUGHPUT_FOR.toSeconds() + " s");
+    var alone = StatementsAlone.measure(jdbcUrl, orgId(db, poster.org), poster.threads.stream().map(UUID::fromString).toList(),
+        WORKER_SLOTS, 16, Duration.ofSeconds(5), THROUGHPUT_FOR.dividedBy(2));
+    awaitDrained(db, Duration.ofMinutes(1));
+    report.figure("the run's PostgreSQL statements alone (RunStore in the bench's JVM; no HTTP, Redis, NATS)", "runs/s",
+        alone.runsPerSecond(), "(for reading: the database's ceiling on this host)", true);
+    report.figure("  CPU per run, postgres", "ms", alone.postgresCpuPerRun(), "(for reading)", true);
+    report.figure("  CPU per run, the bench's JVM driving them", "ms", alone.driverCpuPerRun(), "(for reading)", true);
+    report.figure("  platform throughput / statements alone", "x", throughput.runsPerSecond() / alone.runsPerSecond(),
+        "(for reading)", true);
 
     // 2. Open loop at 500 runs/s, on compiled code: how long from enqueue to start?
     System.out.println("runs: offering " + OFFERED_PER_SECOND + " runs/s for " + OFFER_FOR.toSeconds() + " s");
@@ -144,9 +158,26 @@ public final class RunsBench implements Benchmark {
         + " % of the throughput above)", "ms", lightStarted, "(for reading)", true);
     report.figure("  ratio p50 / Redis RTT p50", "x", lightStarted.p50() / redisRtt.p50(), "(for reading)", true);
     report.figure("  ratio p99 / Redis RTT p99", "x", lightStarted.p99() / redisRtt.p99(), "(for reading)", true);
+    report.note("runtimes' JVM options", String.join(" ", JVM));
     report.note("in flight", IN_FLIGHT + " runs (worker slots " + WORKER_SLOTS + ")");
     report.note("machine", Runtime.getRuntime().availableProcessors()
         + " cores shared by PostgreSQL, Redis, NATS, the api, the worker and the load generator");
+  }
+
+  private static UUID orgId(Connection db, String slug) throws SQLException {
+    try (var query = db.prepareStatement("select id from orgs where slug = ?")) {
+      query.setString(1, slug);
+      try (var rows = query.executeQuery()) {
+        rows.next();
+        return rows.getObject(1, UUID.class);
+      }
+    }
+  }
+
+  private static List<String> jvmOptions(String extra) {
+    List<String> options = new ArrayList<>(List.of("-Xmx1g"));
+    options.addAll(List.of(extra.trim().split("\\s+")).stream().filter(o -> !o.isEmpty()).toList());
+    return List.copyOf(options);
   }
 
   static Stats redisRoundTrips(int samples) {
