@@ -177,6 +177,35 @@ class RunStoreTest {
     }
   }
 
+  /**
+   * Deleting a thread (by hand, or with its org) deletes its messages, its runs and their steps, and
+   * nothing of another thread's: the foreign keys' cascades, which the run's statements pay a check
+   * for on every insert (dropping them measured 4 % more runs a second, pgbench, five pairs: kept).
+   */
+  @Test
+  void aDeletedThreadTakesItsMessagesRunsAndStepsAlong() {
+    var gone = started("goes with its thread").run();
+    assertThat(runs.complete(gone.id(), gone.attempt(), 0, "{\"text\": \"a\"}", "a")).isTrue();
+    var stays = started("stays").run();
+    var journal = new StepJournal(database.jdbi());
+    assertThat(journal.begin(stays.id(), stays.attempt(), 1, Step.Kind.tool, "echo", "call-1", true, null)).isTrue();
+
+    database.jdbi().useHandle(h -> h.execute("delete from threads where id = ?", gone.threadId()));
+
+    assertThat(runs.get(gone.id())).isEmpty();
+    assertThat(threads.messages(gone.threadId())).isEmpty();
+    assertThat(journal.steps(gone.id())).isEmpty();
+    assertThat(runs.get(stays.id())).isPresent();
+    assertThat(threads.messages(stays.threadId())).extracting(Message::text).containsExactly("stays");
+    assertThat(journal.steps(stays.id())).extracting(Step::step).containsExactly(0, 1);
+
+    database.jdbi().useHandle(h -> h.execute("delete from orgs where id = ?", org));
+
+    assertThat(runs.get(stays.id())).isEmpty();
+    assertThat(threads.messages(stays.threadId())).isEmpty();
+    assertThat(journal.steps(stays.id())).isEmpty();
+  }
+
   @Test
   void endsAcknowledgedTogetherAreAllRecordedAndNoOthers() throws Exception {
     List<UUID> ended = new ArrayList<>();
