@@ -4,6 +4,10 @@ import dev.studio.runtime.Role;
 import dev.studio.runtime.testing.Platform;
 import dev.studio.runtime.testing.RuntimeProcess;
 import io.lettuce.core.RedisClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -163,27 +167,32 @@ public final class RunsBench implements Benchmark {
         + " % of the throughput above)", "ms", lightStarted, "(for reading)", true);
     report.figure("  ratio p50 / Redis RTT p50", "x", lightStarted.p50() / redisRtt.p50(), "(for reading)", true);
     report.figure("  ratio p99 / Redis RTT p99", "x", lightStarted.p99() / redisRtt.p99(), "(for reading)", true);
-    // Redis loses nothing here: every run the sweeper queued again would be a false alarm (one that
-    // ended while it swept; see Sweeper), a claim wasted and a "Redis had lost" logged.
-    long sweptAgain = sweptAgain(worker.log());
-    report.figure("runs the sweeper queued again, Redis having lost none", "count", sweptAgain, "0", sweptAgain == 0);
+    // Redis loses nothing here: every repair of the sweeper would be a false alarm (a run that ended
+    // while it swept, queued again; see Sweeper), a claim wasted and a "Redis had lost" logged.
+    double swept = sweptAgain(worker);
+    report.figure("runs the worker's sweeper repaired, Redis having lost none", "count", swept, "0", swept == 0);
     report.note("runtimes' JVM options", String.join(" ", JVM));
     report.note("in flight", IN_FLIGHT + " runs (worker slots " + WORKER_SLOTS + ")");
     report.note("machine", Runtime.getRuntime().availableProcessors()
         + " cores shared by PostgreSQL, Redis, NATS, the api, the worker and the load generator");
   }
 
-  /** The runs the worker's sweeper said it queued again ("sweeper queued N runs Redis had lost"). */
-  static long sweptAgain(List<String> log) {
-    long runs = 0;
-    for (String line : log) {
-      int at = line.indexOf("sweeper queued ");
-      if (at >= 0) {
-        String rest = line.substring(at + "sweeper queued ".length());
-        runs += Long.parseLong(rest.substring(0, rest.indexOf(' ')));
+  /**
+   * What the worker's sweeper repaired (runs queued again, threads handed on), from its own
+   * {@code studio_runs_swept_total}; -1 if its metrics have no such counter.
+   */
+  static double sweptAgain(RuntimeProcess worker) throws Exception {
+    String metrics;
+    try (var http = HttpClient.newHttpClient()) {
+      metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.port() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    }
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith("studio_runs_swept_total")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
-    return runs;
+    return -1;
   }
 
   /** Threads made in the database directly, as the api would (the same row). */
