@@ -96,7 +96,10 @@ public final class Sweeper {
           continue;
         }
       }
-      if (queue.enqueue(queued) != RunQueue.Enqueued.ALREADY_KNOWN) {
+      // Only a run Redis did not know when asked above is queued again. One it knew then and has
+      // forgotten since has ended: under load the loop takes a while, and enqueueing it here would
+      // bring an ended run back (and each known run would cost a round trip for nothing).
+      if (unknown.contains(run.id()) && queue.enqueue(queued) != RunQueue.Enqueued.ALREADY_KNOWN) {
         requeued++;
       } else if (!run.threadId().equals(previousThread) && handOnFromEnded(run, unfinishedIds)) {
         handedOn++;
