@@ -253,12 +253,8 @@ public final class OperatorBench implements Benchmark {
     long heapAfterGc() throws Exception {
       String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
       new ProcessBuilder(jcmd, Long.toString(process.pid()), "GC.run").redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
-      String metrics = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-      return (long) metrics.lines()
-          .filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
-          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-          .sum();
+      return (long) Scrape.sum(Scrape.metrics("http://127.0.0.1:" + httpPort), "jvm_memory_used_bytes", "area=\"heap\"")
+          .orElse(0);
     }
 
     @Override

@@ -4,10 +4,6 @@ import dev.studio.runtime.Role;
 import dev.studio.runtime.testing.Platform;
 import dev.studio.runtime.testing.RuntimeProcess;
 import io.lettuce.core.RedisClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -182,17 +178,7 @@ public final class RunsBench implements Benchmark {
    * {@code studio_runs_swept_total}; -1 if its metrics have no such counter.
    */
   static double sweptAgain(RuntimeProcess worker) throws Exception {
-    String metrics;
-    try (var http = HttpClient.newHttpClient()) {
-      metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.port() + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-    }
-    for (String line : metrics.split("\n")) {
-      if (line.startsWith("studio_runs_swept_total")) {
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return -1;
+    return Scrape.sum(Scrape.metrics("http://127.0.0.1:" + worker.port()), "studio_runs_swept_total", "").orElse(-1);
   }
 
   /** Threads made in the database directly, as the api would (the same row). */

@@ -11,10 +11,6 @@ import io.nats.client.PublishOptions;
 import io.nats.client.api.Republish;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -390,17 +386,7 @@ public final class StreamBench implements Benchmark {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     new ProcessBuilder(jcmd.toString(), String.valueOf(api.pid()), "GC.run").redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
-    String metrics;
-    try (var http = HttpClient.newHttpClient()) {
-      metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-    }
-    double bytes = 0;
-    for (String line : metrics.split("\n")) {
-      if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-        bytes += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
+    double bytes = Scrape.sum(Scrape.metrics(base), "jvm_memory_used_bytes", "area=\"heap\"").orElse(0);
     return bytes == 0 ? -1 : bytes / (1024 * 1024);
   }
 }
